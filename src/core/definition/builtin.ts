@@ -1,0 +1,17 @@
+// The instruments shipped in instruments/, loaded on demand by id (each one its own chunk in a bundle).
+import { DefinitionError } from './problems.js';
+
+const LOADERS: Record<string, () => Promise<{ default: unknown }>> = {
+  demo: () => import('../../../instruments/demo/demo.json', { with: { type: 'json' } }),
+};
+
+export const BUILTIN_INSTRUMENTS: readonly string[] = Object.keys(LOADERS);
+
+/** The raw definition document of a shipped instrument. */
+export async function builtinDefinition(id: string): Promise<unknown> {
+  const load = LOADERS[id];
+  if (!load) {
+    throw new DefinitionError([{ path: '', message: `No built-in instrument "${id}" (available: ${BUILTIN_INSTRUMENTS.join(', ')})` }]);
+  }
+  return (await load()).default;
+}

@@ -1,0 +1,12 @@
+// JSON Schema for definition and overlay authors (editor completion and validation), generated from the zod schemas.
+import { z } from './zod.js';
+import { TextOverlay } from './overlay.js';
+import { Instrument } from './schema.js';
+
+export function instrumentJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(Instrument, { target: 'draft-2020-12', unrepresentable: 'any' }) as Record<string, unknown>;
+}
+
+export function overlayJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(TextOverlay, { target: 'draft-2020-12', unrepresentable: 'any' }) as Record<string, unknown>;
+}

@@ -1,0 +1,102 @@
+// Text overlays: replace item, option and section text per language from a separate file, without touching structure.
+import { z } from './zod.js';
+import { compileInstrument, type CompiledInstrument } from './compiled.js';
+import { DefinitionError, describeAt, guardShape, type DefinitionProblem } from './problems.js';
+import type { InstrumentDef } from './schema.js';
+
+const PartialText = z
+  .object({ sv: z.string().min(1).optional(), en: z.string().min(1).optional() })
+  .strict()
+  .refine((t) => t.sv !== undefined || t.en !== undefined, 'Give text for sv, en or both');
+
+export const TextOverlay = z
+  .object({
+    $schema: z.string().optional(),
+    overlay: z.literal('text').meta({ description: 'Marks the file as a text overlay.' }),
+    instrument: z.string().min(1).meta({ description: 'Id of the instrument the overlay applies to.' }),
+    version: z.string().optional().meta({ description: 'Instrument version the text was written for (checked if given).' }),
+    source: z.string().min(1).meta({ description: 'Where the wording comes from, e.g. the licence holder.' }),
+    items: z
+      .record(
+        z.string(),
+        z
+          .object({
+            text: PartialText.optional(),
+            help: PartialText.optional(),
+            options: z.record(z.string().regex(/^-?\d+$/, 'Option keys are the option values'), PartialText).optional(),
+          })
+          .strict(),
+      )
+      .optional(),
+    sections: z.record(z.string(), z.object({ title: PartialText.optional(), help: PartialText.optional() }).strict()).optional(),
+  })
+  .strict()
+  .meta({ title: 'asi-interview text overlay' });
+export type TextOverlay = z.infer<typeof TextOverlay>;
+
+export function isOverlayDocument(doc: unknown): boolean {
+  return typeof doc === 'object' && doc !== null && 'overlay' in doc;
+}
+
+/** Validates an overlay against the definition it is for; every problem names its path in the overlay file. */
+export function validateOverlay(doc: unknown, def: InstrumentDef): { ok: true; overlay: TextOverlay } | { ok: false; problems: DefinitionProblem[] } {
+  const guard = guardShape(doc);
+  if (guard.length > 0) return { ok: false, problems: guard };
+  const parsed = TextOverlay.safeParse(doc);
+  if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((i) => describeAt(doc, i.path as (string | number)[], i.message)) };
+  const overlay = parsed.data;
+  const problems: DefinitionProblem[] = [];
+  if (overlay.instrument !== def.id) problems.push({ path: 'instrument', message: `Overlay is for "${overlay.instrument}", not "${def.id}"` });
+  if (overlay.version && overlay.version !== def.version)
+    problems.push({ path: 'version', message: `Overlay was written for version ${overlay.version}; the definition is ${def.version}` });
+  const items = new Map(def.sections.flatMap((s) => s.items).map((i) => [i.id, i]));
+  const sections = new Set(def.sections.map((s) => s.id));
+  for (const [id, patch] of Object.entries(overlay.items ?? {})) {
+    const item = items.get(id);
+    if (!item) {
+      problems.push({ path: `items.${id}`, message: `Unknown item "${id}"` });
+      continue;
+    }
+    for (const code of Object.keys(patch.options ?? {})) {
+      if (!item.options?.some((o) => o.value === Number(code)))
+        problems.push({ path: `items.${id}.options.${code}`, message: `Item "${id}" has no inline option ${code}` });
+    }
+  }
+  for (const id of Object.keys(overlay.sections ?? {})) {
+    if (!sections.has(id)) problems.push({ path: `sections.${id}`, message: `Unknown section "${id}"` });
+  }
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, overlay };
+}
+
+/** Returns a new definition with the overlay's text in place; throws a DefinitionError if the overlay is not valid. */
+export function applyOverlay(def: InstrumentDef, doc: unknown): InstrumentDef {
+  const result = validateOverlay(doc, def);
+  if (!result.ok) throw new DefinitionError(result.problems, 'Text overlay');
+  const { items = {}, sections = {} } = result.overlay;
+  const merge = <T extends { sv: string; en: string } | undefined>(base: T, patch?: { sv?: string; en?: string }) =>
+    patch && base ? { ...base, ...patch } : base;
+  return {
+    ...def,
+    sections: def.sections.map((s) => ({
+      ...s,
+      title: merge(s.title, sections[s.id]?.title),
+      ...(s.help ? { help: merge(s.help, sections[s.id]?.help) } : {}),
+      items: s.items.map((item) => {
+        const patch = items[item.id];
+        if (!patch) return item;
+        return {
+          ...item,
+          text: merge(item.text, patch.text),
+          ...(item.help || patch.help ? { help: { ...(item.help ?? item.text), ...patch.help } } : {}),
+          ...(item.options
+            ? { options: item.options.map((o) => ({ ...o, label: merge(o.label, patch.options?.[String(o.value)]) })) }
+            : {}),
+        };
+      }),
+    })),
+  };
+}
+
+export function compileWithOverlays(def: InstrumentDef, overlays: unknown[]): CompiledInstrument {
+  return compileInstrument(overlays.reduce<InstrumentDef>((d, o) => applyOverlay(d, o), def));
+}

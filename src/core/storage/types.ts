@@ -1,0 +1,138 @@
+// The InterviewStore contract: records the library keeps, and the operations every store implementation provides.
+import type { AnswerValue } from '../definition/values.js';
+
+export type Sex = 'female' | 'male' | 'other' | 'unknown';
+
+/** A client, identified only by a pseudonymous code chosen by the unit (never a personal identity number). */
+export interface ClientRecord {
+  id: string;
+  code: string;
+  sex: Sex;
+  birthYear?: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type InterviewStatus = 'in-progress' | 'paused' | 'completed' | 'terminated';
+export type AdministrationMode = 'interviewer' | 'self';
+
+export interface InterviewRecord {
+  id: string;
+  clientId: string;
+  instrumentId: string;
+  /** The instrument version the interview was taken with; it always resumes on this version. */
+  instrumentVersion: string;
+  round: string;
+  status: InterviewStatus;
+  mode: AdministrationMode;
+  interviewer?: string;
+  startedAt: string;
+  updatedAt: string;
+  completedAt?: string;
+  terminatedAt?: string;
+  terminationReason?: string;
+  /** Item the interviewer was on when last saved. */
+  position?: string;
+  /** Trimmed persisted machine snapshot (see core/flow/persistence.ts); a convenience, never the record. */
+  snapshot?: unknown;
+}
+
+export type AnswerSource = 'entered' | 'autofill';
+
+export interface AnswerRecord {
+  interviewId: string;
+  itemId: string;
+  value: AnswerValue;
+  source: AnswerSource;
+  updatedAt: string;
+}
+
+/** One append-only audit event. `hash` chains each interview's events so that tampering can be detected. */
+export interface AuditEvent {
+  seq?: number;
+  interviewId: string;
+  type: 'answer' | 'status';
+  itemId: string | null;
+  old: AnswerValue | string | null;
+  new: AnswerValue | string | null;
+  /** ISO 8601 with the local UTC offset, e.g. 2026-11-22T17:01:02.123+01:00 */
+  at: string;
+  actor: string;
+  reason?: string;
+  prevHash: string;
+  hash: string;
+}
+
+export interface ScoreProvenance {
+  algorithm: { id: string; version: string };
+  instrument: { id: string; version: string };
+  inputs: Record<string, AnswerValue | null>;
+  missing: string[];
+}
+
+export interface ScoreRecord {
+  interviewId: string;
+  scoreId: string;
+  value: number | null;
+  provenance: ScoreProvenance;
+  computedAt: string;
+}
+
+/** One answer to write: `value: null` clears a stored answer (e.g. an auto-fill whose condition no longer holds). */
+export interface AnswerChange {
+  itemId: string;
+  value: AnswerValue | null;
+  source: AnswerSource;
+}
+
+export interface SaveOptions {
+  actor: string;
+  /** Required by the UI for changes after completion; stored on every audit event of the write. */
+  reason?: string;
+  /** Fields of the interview record written in the same transaction (position, snapshot, status...). */
+  interview?: Partial<Omit<InterviewRecord, 'id' | 'clientId' | 'instrumentId' | 'instrumentVersion'>>;
+}
+
+export type StorageErrorCode = 'quota' | 'aborted' | 'closed' | 'not-found' | 'invalid' | 'blocked' | 'unknown';
+
+/** Every store failure surfaces as this, with a code the UI can act on and a plain message. */
+export class StorageError extends Error {
+  readonly code: StorageErrorCode;
+  override readonly cause?: unknown;
+  constructor(code: StorageErrorCode, message: string, cause?: unknown) {
+    super(message);
+    this.name = 'StorageError';
+    this.code = code;
+    this.cause = cause;
+  }
+}
+
+export interface InterviewStore {
+  putClient(client: ClientRecord): Promise<void>;
+  getClient(id: string): Promise<ClientRecord | undefined>;
+  listClients(): Promise<ClientRecord[]>;
+
+  createInterview(interview: InterviewRecord): Promise<void>;
+  getInterview(id: string): Promise<InterviewRecord | undefined>;
+  /** Newest first by `startedAt`. */
+  listInterviews(filter?: { clientId?: string }): Promise<InterviewRecord[]>;
+  /** Patches the interview; a status change also appends a `status` audit event. Same transaction. */
+  updateInterview(id: string, patch: SaveOptions['interview'], options: { actor: string; reason?: string }): Promise<InterviewRecord>;
+
+  /**
+   * Writes answers, their audit events and the interview patch in one transaction with strict durability and
+   * resolves only once it has committed. Unchanged values write no audit event. On failure nothing is written
+   * and the promise rejects with a StorageError.
+   */
+  saveAnswers(interviewId: string, changes: AnswerChange[], options: SaveOptions): Promise<void>;
+  getAnswers(interviewId: string): Promise<AnswerRecord[]>;
+
+  getAuditLog(interviewId: string): Promise<AuditEvent[]>;
+  /** Recomputes the hash chain; `brokenAt` is the index of the first event that does not match. */
+  verifyAuditLog(interviewId: string): Promise<{ ok: true } | { ok: false; brokenAt: number }>;
+
+  putScores(interviewId: string, scores: ScoreRecord[]): Promise<void>;
+  getScores(interviewId: string): Promise<ScoreRecord[]>;
+
+  close(): void;
+}
