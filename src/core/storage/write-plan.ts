@@ -1,0 +1,118 @@
+// Store-independent rules for a write: validation, which answers and audit events a save produces, error mapping.
+import type { AuditDraft } from './audit-chain.js';
+import { StorageError } from './types.js';
+import type { AnswerChange, AnswerRecord, InterviewRecord, InterviewStatus, SaveOptions } from './types.js';
+
+export type InterviewPatch = NonNullable<SaveOptions['interview']>;
+
+export interface WritePlan {
+  puts: AnswerRecord[];
+  /** Item ids whose stored answer is removed. */
+  deletes: string[];
+  drafts: AuditDraft[];
+  /** Applied to the interview as read inside the write transaction, so concurrent position saves are not lost. */
+  patch: InterviewPatch & { updatedAt: string };
+}
+
+const STATUSES: readonly InterviewStatus[] = ['in-progress', 'paused', 'completed', 'terminated'];
+const FIXED_FIELDS = ['id', 'clientId', 'instrumentId', 'instrumentVersion'];
+
+const invalid = (message: string) => new StorageError('invalid', message);
+
+/** Rejects a malformed write before anything is read or written. */
+export function validateWrite(changes: readonly AnswerChange[], options: { actor: string; interview?: InterviewPatch }): void {
+  if (!Array.isArray(changes)) throw invalid('Answers to save must be a list.');
+  if (typeof options?.actor !== 'string') throw invalid('Every change must name who made it (actor).');
+  for (const change of changes) {
+    if (typeof change?.itemId !== 'string' || change.itemId === '') throw invalid('An answer is missing its item id.');
+    const { value } = change;
+    if (value !== null && typeof value !== 'string' && !(typeof value === 'number' && Number.isFinite(value))) {
+      throw invalid(`The answer to ${change.itemId} is not a number or text, so it was not saved.`);
+    }
+    if (change.source !== 'entered' && change.source !== 'autofill') {
+      throw invalid(`The answer to ${change.itemId} has an unknown source.`);
+    }
+  }
+  const patch = options.interview ?? {};
+  const fixed = FIXED_FIELDS.find((field) => field in patch);
+  if (fixed) throw invalid(`An interview's ${fixed} cannot be changed.`);
+  if (patch.status !== undefined && !STATUSES.includes(patch.status)) throw invalid(`Unknown interview status "${patch.status}".`);
+}
+
+/** Works out the answers to write and one audit event per value that actually changes (in order, so repeats chain). */
+export function planWrite(
+  interview: InterviewRecord,
+  current: readonly AnswerRecord[],
+  changes: readonly AnswerChange[],
+  options: { actor: string; reason?: string; interview?: InterviewPatch },
+  at: string,
+): WritePlan {
+  const stored = new Map(current.map((a) => [a.itemId, a]));
+  const working = new Map<string, AnswerRecord | undefined>(stored);
+  const drafts: AuditDraft[] = [];
+  const reason = options.reason === undefined ? {} : { reason: options.reason };
+  const draft = (type: AuditDraft['type'], itemId: string | null, old: AuditDraft['old'], value: AuditDraft['new']) =>
+    drafts.push({ interviewId: interview.id, type, itemId, old, new: value, at, actor: options.actor, ...reason });
+
+  for (const { itemId, value, source } of changes) {
+    const prev = working.get(itemId);
+    if (value === null) {
+      if (prev) draft('answer', itemId, prev.value, null);
+      working.set(itemId, undefined);
+    } else if (!prev || prev.value !== value || prev.source !== source) {
+      if (prev?.value !== value) draft('answer', itemId, prev?.value ?? null, value);
+      working.set(itemId, { interviewId: interview.id, itemId, value, source, updatedAt: at });
+    }
+  }
+
+  const puts: AnswerRecord[] = [];
+  const deletes: string[] = [];
+  for (const [itemId, record] of working) {
+    if (record && record !== stored.get(itemId)) puts.push(record);
+    else if (!record && stored.has(itemId)) deletes.push(itemId);
+  }
+
+  const patch = { ...options.interview, updatedAt: at };
+  if (patch.status !== undefined && patch.status !== interview.status) draft('status', null, interview.status, patch.status);
+  return { puts, deletes, drafts, patch };
+}
+
+/**
+ * Runs tasks one after another. A store seals audit events (awaiting crypto) between reading the last hash and writing,
+ * so its own overlapping saves must queue rather than chain from the same hash.
+ */
+export function serialized(): <T>(task: () => Promise<T>) => Promise<T> {
+  let tail: Promise<unknown> = Promise.resolve();
+  return (task) => {
+    const result = tail.then(task);
+    tail = result.catch(() => undefined);
+    return result;
+  };
+}
+
+export const notFound = (interviewId: string) =>
+  new StorageError('not-found', `Interview ${interviewId} was not found in local storage, so nothing was saved.`);
+
+/** Newest first by start time; offsets differ across daylight saving, so compare instants, not strings. */
+export function newestFirst(a: InterviewRecord, b: InterviewRecord): number {
+  return Date.parse(b.startedAt) - Date.parse(a.startedAt) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/** Every failure leaves as a StorageError with a message an interviewer can act on. */
+export function toStorageError(error: unknown): StorageError {
+  if (error instanceof StorageError) return error;
+  switch ((error as { name?: unknown } | null)?.name) {
+    case 'QuotaExceededError':
+      return new StorageError('quota', 'The device storage is full, so the last change was not saved. Free up space or export a backup.', error);
+    case 'InvalidStateError':
+      return new StorageError('closed', 'The connection to local storage was lost, so the last change was not saved.', error);
+    case 'VersionError':
+      return new StorageError('closed', 'A newer version of this app has upgraded local storage: reload the page.', error);
+    case 'DataCloneError':
+      return new StorageError('invalid', 'The data could not be stored (it contains something that cannot be saved).', error);
+    case 'ConstraintError':
+      return new StorageError('invalid', 'A record with this id already exists.', error);
+    default:
+      return new StorageError('aborted', 'Saving to local storage failed, so the last change was not saved. Try again.', error);
+  }
+}
