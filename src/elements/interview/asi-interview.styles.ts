@@ -1,0 +1,168 @@
+// Default theme of <asi-interview>; every colour and size can be overridden with --asi-* custom properties.
+import { css } from 'lit';
+
+export const interviewStyles = css`
+  :host {
+    display: block;
+    font-family: var(--asi-font-family, system-ui, sans-serif);
+    color: var(--asi-text-color, #111827);
+    background: var(--asi-background, #fff);
+    line-height: 1.45;
+  }
+  [hidden] {
+    display: none !important;
+  }
+  .visually-hidden {
+    position: absolute;
+    inline-size: 1px;
+    block-size: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+  }
+  header {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.5rem 1rem;
+    align-items: center;
+    padding-block-end: 0.5rem;
+    border-block-end: 1px solid var(--asi-border-color, #d1d5db);
+  }
+  header h1 {
+    font-size: 1.125rem;
+    margin: 0;
+  }
+  .meta {
+    color: var(--asi-muted-color, #4a5563);
+  }
+  .badge {
+    display: inline-block;
+    font-size: 0.8125rem;
+    padding: 0.05rem 0.5rem;
+    border-radius: 999px;
+    background: var(--asi-badge-background, #f3f4f6);
+    border: 1px solid var(--asi-border-color, #d1d5db);
+  }
+  .badge.demo {
+    background: var(--asi-warning-background, #fef3c7);
+  }
+  .save-state {
+    margin-inline-start: auto;
+    font-weight: 600;
+  }
+  .save-state.failed {
+    color: var(--asi-error-color, #b91c1c);
+  }
+  .progress {
+    display: flex;
+    gap: 0.75rem;
+    align-items: center;
+    margin-block: 0.75rem;
+  }
+  progress {
+    flex: 1;
+    block-size: 0.75rem;
+    accent-color: var(--asi-accent-color, #1d4ed8);
+  }
+  .layout {
+    display: grid;
+    grid-template-columns: minmax(12rem, 16rem) 1fr;
+    gap: 1.5rem;
+    align-items: start;
+  }
+  @media (max-width: 44rem) {
+    .layout {
+      grid-template-columns: 1fr;
+    }
+  }
+  main {
+    min-inline-size: 0;
+  }
+  .item-meta {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.4rem;
+    align-items: center;
+    margin-block-end: 0.5rem;
+    color: var(--asi-muted-color, #4a5563);
+    font-size: 0.875rem;
+  }
+  .item-id {
+    font-weight: 700;
+    color: var(--asi-text-color, #111827);
+  }
+  .actions {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.5rem;
+    margin-block-start: 1rem;
+  }
+  button {
+    font: inherit;
+    padding: 0.4rem 0.9rem;
+    border-radius: var(--asi-radius, 6px);
+    border: 1px solid var(--asi-border-color, #6b7280);
+    background: var(--asi-button-background, #fff);
+    color: inherit;
+    cursor: pointer;
+  }
+  button.primary {
+    background: var(--asi-accent-color, #1d4ed8);
+    border-color: var(--asi-accent-color, #1d4ed8);
+    color: var(--asi-accent-text-color, #fff);
+    font-weight: 600;
+  }
+  button:focus-visible,
+  select:focus-visible,
+  input:focus-visible {
+    outline: 3px solid var(--asi-focus-color, #1d4ed8);
+    outline-offset: 2px;
+  }
+  .keys {
+    margin-block-start: 1rem;
+    color: var(--asi-muted-color, #4a5563);
+    font-size: 0.8125rem;
+  }
+  .notice {
+    border-radius: var(--asi-radius, 6px);
+    padding: 0.75rem 1rem;
+    margin-block: 0.75rem;
+  }
+  .notice.error {
+    background: var(--asi-error-background, #fee2e2);
+    border: 1px solid var(--asi-error-color, #b91c1c);
+  }
+  .notice.warning {
+    background: var(--asi-warning-background, #fef3c7);
+    border: 1px solid var(--asi-warning-border, #b45309);
+  }
+  table {
+    border-collapse: collapse;
+    margin-block: 0.5rem;
+  }
+  th,
+  td {
+    text-align: start;
+    padding: 0.3rem 0.75rem;
+    border-block-end: 1px solid var(--asi-border-color, #d1d5db);
+  }
+  td.number {
+    text-align: end;
+    font-variant-numeric: tabular-nums;
+  }
+  ul.unanswered {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.4rem;
+    list-style: none;
+    padding: 0;
+  }
+  fieldset {
+    border: 1px solid var(--asi-border-color, #d1d5db);
+    border-radius: var(--asi-radius, 6px);
+    margin-block-start: 1rem;
+  }
+  details {
+    margin-block-start: 1.5rem;
+  }
+`;

@@ -1,0 +1,565 @@
+// <asi-interview>: runs one interview of one instrument round from the keyboard, saving every answer as it goes.
+import { ContextProvider } from '@lit/context';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { unsafeStatic, html as staticHtml } from 'lit/static-html.js';
+import { builtinDefinition } from '../../core/definition/builtin.js';
+import { formatAnswer, parseAnswer, type CompiledInstrument } from '../../core/definition/compiled.js';
+import { loadInstrument } from '../../core/definition/load.js';
+import { applyOverlay } from '../../core/definition/overlay.js';
+import type { InstrumentDef } from '../../core/definition/schema.js';
+import { validateInstrument } from '../../core/definition/load.js';
+import type { Language } from '../../core/definition/text.js';
+import type { AnswerValue } from '../../core/definition/values.js';
+import { evaluateCondition } from '../../core/expression/index.js';
+import { answerMapFromRecords, type EarlierRound } from '../../core/flow/index.js';
+import { openInterview, startInterview, type InterviewActor, type InterviewSession } from '../../core/flow/session.js';
+import { compileInstrument } from '../../core/definition/compiled.js';
+import { DefinitionError } from '../../core/definition/problems.js';
+import type { AnswerChange, ClientRecord, InterviewRecord, InterviewStore, ScoreRecord } from '../../core/storage/types.js';
+import { SelectorController } from '../controllers/selector-controller.js';
+import { interviewContext, type InterviewContextValue } from '../context.js';
+import { CONTROL_FOR_KIND } from '../controls/registry.js';
+import { itemView } from '../controls/item-view.js';
+import type { AnswerControl, ControlCommitDetail } from '../controls/answer-control.js';
+import { defaultStore } from '../default-store.js';
+import { t } from '../i18n.js';
+import { interviewStyles } from './asi-interview.styles.js';
+
+export interface AsiStartDetail {
+  interviewId: string;
+  clientId: string;
+  instrument: string;
+  round: string;
+}
+export interface AsiAnswerDetail {
+  interviewId: string;
+  itemId: string;
+  /** null when an auto-filled value was withdrawn because its condition no longer holds. */
+  value: AnswerValue | null;
+  source: AnswerChange['source'];
+}
+export interface AsiProgressDetail {
+  interviewId: string;
+  answered: number;
+  total: number;
+  position: string | null;
+}
+export interface AsiCompleteDetail {
+  interviewId: string;
+  scores: { scoreId: string; value: number | null; missing: string[] }[];
+}
+export interface AsiSaveErrorDetail {
+  interviewId: string;
+  itemId: string | null;
+  code: string;
+  message: string;
+}
+export interface AsiErrorDetail {
+  message: string;
+  problems?: { path: string; message: string }[];
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    'asi-start': CustomEvent<AsiStartDetail>;
+    'asi-answer': CustomEvent<AsiAnswerDetail>;
+    'asi-progress': CustomEvent<AsiProgressDetail>;
+    'asi-complete': CustomEvent<AsiCompleteDetail>;
+    'asi-save-error': CustomEvent<AsiSaveErrorDetail>;
+    'asi-error': CustomEvent<AsiErrorDetail>;
+  }
+}
+
+type Snapshot = ReturnType<InterviewActor['getSnapshot']>;
+
+function isCompiled(value: unknown): value is CompiledInstrument {
+  return typeof value === 'object' && value !== null && typeof (value as CompiledInstrument).itemsInRound === 'function';
+}
+
+/**
+ * @summary Runs a structured interview: one question at a time, keyboard first, every answer durable before moving on.
+ *
+ * Give it an instrument (a built-in id such as `demo`, a definition object, or a compiled instrument) and either an
+ * `interview-id` to resume, or a client and a `round` to start a new interview. Answers go to IndexedDB unless a
+ * `store` is given.
+ *
+ * @fires asi-start - A new interview record was created; `detail.interviewId` resumes it later.
+ * @fires asi-answer - An answer (or an auto-filled value) is durably saved.
+ * @fires asi-progress - The number of answered items or the current item changed.
+ * @fires asi-complete - The interview was completed; `detail.scores` holds the computed scores.
+ * @fires asi-save-error - A write failed; the answer is not saved and the interviewer can retry.
+ * @fires asi-error - The interview could not be opened (bad definition, unknown interview, storage unavailable).
+ *
+ * @csspart header - Title, client and save state.
+ * @csspart progress - The progress bar and count.
+ * @csspart sections - The section list.
+ * @csspart question - The current question area.
+ * @csspart actions - The buttons under the question.
+ *
+ * @cssprop --asi-font-family @cssprop --asi-text-color @cssprop --asi-background @cssprop --asi-accent-color
+ * @cssprop --asi-focus-color @cssprop --asi-border-color @cssprop --asi-muted-color @cssprop --asi-error-color
+ * @cssprop --asi-radius @cssprop --asi-question-font-size
+ */
+export class AsiInterview extends LitElement {
+  static override styles = interviewStyles;
+
+  /** A built-in instrument id (attribute), or a definition object / compiled instrument (property). */
+  @property() instrument: string | object = '';
+  /** Round to start (e.g. `intake`); not needed when resuming. */
+  @property() round = '';
+  /** Interview to resume; set by the element itself when it starts a new one. */
+  @property({ attribute: 'interview-id', reflect: true }) interviewId = '';
+  /** Client to start a new interview for (or give `client-id` to look it up in the store). */
+  @property({ attribute: false }) client?: ClientRecord;
+  @property({ attribute: 'client-id' }) clientId = '';
+  /** Where answers live; defaults to the shared IndexedDB store. */
+  @property({ attribute: false }) store?: InterviewStore;
+  /** Text overlays applied to the definition (e.g. an organisation's licensed wording). */
+  @property({ attribute: false }) overlays: unknown[] = [];
+  /** Interviewer id recorded in the audit trail. */
+  @property() interviewer = '';
+  @property({ reflect: true }) override lang: Language = 'sv';
+
+  @state() private loadError: AsiErrorDetail | null = null;
+  @state() private instrumentCompiled?: CompiledInstrument;
+  @state() private record?: InterviewRecord;
+  @state() private scores: ScoreRecord[] = [];
+  @state() private warning: { itemId: string; message: string } | null = null;
+  @state() private terminating = false;
+  @state() private reopening = false;
+
+  private session?: InterviewSession;
+  private loadToken = 0;
+  private previous?: Snapshot;
+  private eventsSubscription?: { unsubscribe(): void };
+  private readonly provider = new ContextProvider(this, { context: interviewContext });
+  private readonly view = new SelectorController<InterviewActor, Snapshot>(this, (s) => s);
+
+  /** The running interview actor (for hosts that want to drive or observe it directly). */
+  get actor(): InterviewActor | undefined {
+    return this.session?.actor;
+  }
+
+  /** Resolves when the last position snapshot has been written (answers are always written before moving on). */
+  async settled(): Promise<void> {
+    await this.session?.settled();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    const reload = (['instrument', 'round', 'clientId', 'client', 'store', 'overlays'] as const).some((k) => changed.has(k));
+    const otherInterview = changed.has('interviewId') && this.interviewId !== (this.record?.id ?? '');
+    if (reload || otherInterview) void this.open();
+    if (changed.has('lang') && this.session && this.instrumentCompiled) this.provide();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.close();
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (!this.session && this.hasUpdated) void this.open();
+  }
+
+  private close(): void {
+    this.eventsSubscription?.unsubscribe();
+    this.session?.stop();
+    this.session = undefined;
+    this.view.actor = undefined;
+  }
+
+  private async resolveInstrument(): Promise<CompiledInstrument> {
+    const source = this.instrument;
+    if (isCompiled(source)) return source;
+    const doc = typeof source === 'string' ? await builtinDefinition(source) : source;
+    if (this.overlays.length === 0) return loadInstrument(doc);
+    const result = validateInstrument(doc);
+    if (!result.ok) throw new DefinitionError(result.problems);
+    return compileInstrument(this.overlays.reduce<InstrumentDef>((d, o) => applyOverlay(d, o), result.definition));
+  }
+
+  private async open(): Promise<void> {
+    const token = ++this.loadToken;
+    this.close();
+    this.loadError = null;
+    if (!this.instrument || (!this.interviewId && !this.round)) return;
+    try {
+      const store = this.store ?? (await defaultStore());
+      const instrument = await this.resolveInstrument();
+      let record: InterviewRecord | undefined;
+      if (this.interviewId) {
+        record = await store.getInterview(this.interviewId);
+        if (!record) throw new Error(`No interview with id ${this.interviewId} in this store`);
+      } else {
+        const client = this.client ?? (this.clientId ? await store.getClient(this.clientId) : undefined);
+        if (!client) throw new Error('Give a client (property) or client-id to start a new interview');
+        record = await startInterview({ store, instrument, client, round: this.round, ...(this.interviewer ? { interviewer: this.interviewer } : {}) });
+        if (token !== this.loadToken) return;
+        this.dispatchEvent(
+          new CustomEvent<AsiStartDetail>('asi-start', {
+            detail: { interviewId: record.id, clientId: client.id, instrument: instrument.id, round: record.round },
+            bubbles: true,
+            composed: true,
+          }),
+        );
+      }
+      const earlier = await this.earlierRounds(store, instrument, record);
+      const session = await openInterview({
+        store,
+        instrument,
+        interview: record,
+        ...(this.interviewer ? { actor: this.interviewer } : {}),
+        earlier,
+      });
+      if (token !== this.loadToken) {
+        session.stop();
+        return;
+      }
+      this.session = session;
+      this.record = record;
+      this.interviewId = record.id;
+      this.instrumentCompiled = instrument;
+      this.scores = record.status === 'completed' ? await store.getScores(record.id) : [];
+      this.previous = session.actor.getSnapshot();
+      this.eventsSubscription = session.actor.subscribe((s) => this.onSnapshot(s, store));
+      this.view.actor = session.actor;
+      this.provide();
+      this.emitProgress(this.previous);
+    } catch (error) {
+      if (token !== this.loadToken) return;
+      const problems = error instanceof DefinitionError ? error.problems : undefined;
+      this.loadError = { message: error instanceof Error ? error.message : String(error), ...(problems ? { problems } : {}) };
+      this.dispatchEvent(new CustomEvent<AsiErrorDetail>('asi-error', { detail: this.loadError, bubbles: true, composed: true }));
+    }
+  }
+
+  /** The client's latest earlier round of the same instrument, for "since the last interview" questions. */
+  private async earlierRounds(store: InterviewStore, instrument: CompiledInstrument, record: InterviewRecord): Promise<EarlierRound[]> {
+    if (!instrument.round(record.round)?.followUp) return [];
+    const previous = (await store.listInterviews({ clientId: record.clientId })).find(
+      (i) => i.id !== record.id && i.instrumentId === instrument.id && i.status === 'completed' && i.startedAt < record.startedAt,
+    );
+    if (!previous) return [];
+    const answers = answerMapFromRecords(await store.getAnswers(previous.id));
+    return [{ interviewId: previous.id, round: previous.round, date: previous.startedAt.slice(0, 10), answers }];
+  }
+
+  private provide(): void {
+    const value: InterviewContextValue = { actor: this.session!.actor, instrument: this.instrumentCompiled!, lang: this.lang };
+    this.provider.setValue(value);
+  }
+
+  /** Turns machine transitions into the element's public events. */
+  private onSnapshot(next: Snapshot, store: InterviewStore): void {
+    const prev = this.previous;
+    this.previous = next;
+    if (!prev || !this.record) return;
+    const interviewId = this.record.id;
+    if (prev.matches({ active: 'saving' }) && next.matches({ active: 'answering' })) {
+      for (const change of prev.context.pending?.changes ?? []) {
+        this.dispatchEvent(
+          new CustomEvent<AsiAnswerDetail>('asi-answer', {
+            detail: { interviewId, itemId: change.itemId, value: change.value, source: change.source },
+            bubbles: true,
+            composed: true,
+          }),
+        );
+      }
+      this.warning = this.warningFor(next, prev.context.pending?.changes[0]?.itemId);
+    }
+    if (next.context.saveError && next.context.saveError !== prev.context.saveError) {
+      this.dispatchEvent(
+        new CustomEvent<AsiSaveErrorDetail>('asi-save-error', {
+          detail: { interviewId, itemId: prev.context.pending?.changes[0]?.itemId ?? null, ...next.context.saveError },
+          bubbles: true,
+          composed: true,
+        }),
+      );
+    }
+    if (next.context.plan.answeredCount !== prev.context.plan.answeredCount || next.context.position !== prev.context.position)
+      this.emitProgress(next);
+    if (next.matches('completed') && !prev.matches('completed')) {
+      void store.getScores(interviewId).then((scores) => {
+        this.scores = scores;
+        this.dispatchEvent(
+          new CustomEvent<AsiCompleteDetail>('asi-complete', {
+            detail: { interviewId, scores: scores.map((s) => ({ scoreId: s.scoreId, value: s.value, missing: s.provenance.missing })) },
+            bubbles: true,
+            composed: true,
+          }),
+        );
+      });
+    }
+  }
+
+  private warningFor(snapshot: Snapshot, itemId: string | undefined): { itemId: string; message: string } | null {
+    const step = itemId ? snapshot.context.plan.step(itemId) : undefined;
+    const broken = step?.item.validate.find((v) => v.level === 'warning' && evaluateCondition(v.rule, snapshot.context.plan.lookup) === false);
+    return broken && itemId ? { itemId, message: broken.message[this.lang] } : null;
+  }
+
+  private emitProgress(snapshot: Snapshot): void {
+    const { plan, position } = snapshot.context;
+    this.dispatchEvent(
+      new CustomEvent<AsiProgressDetail>('asi-progress', {
+        detail: { interviewId: this.record!.id, answered: plan.answeredCount, total: plan.asked.length, position },
+        bubbles: true,
+        composed: true,
+      }),
+    );
+  }
+
+  private send(event: Parameters<InterviewActor['send']>[0]): void {
+    this.session?.actor.send(event);
+  }
+
+  private onCommit(event: CustomEvent<ControlCommitDetail>): void {
+    const snapshot = this.view.value;
+    const instrument = this.instrumentCompiled;
+    if (!snapshot || !instrument || !snapshot.matches({ active: 'answering' })) return;
+    const position = snapshot.context.position;
+    const item = position ? instrument.item(position) : undefined;
+    if (!item) return;
+    const parsed = parseAnswer(instrument, item, event.detail.text);
+    if (!parsed.ok) {
+      this.rejection = { itemId: item.id, message: parsed.message[this.lang] };
+      return;
+    }
+    this.rejection = null;
+    this.send({ type: 'answer.set', value: parsed.value });
+  }
+
+  /** Input the element itself refused before it reached the machine (could not be read as an answer). */
+  @state() private rejection: { itemId: string; message: string } | null = null;
+
+  private onKeydown(event: KeyboardEvent): void {
+    if (event.key === 'PageUp' || (event.altKey && event.key === 'ArrowLeft')) {
+      event.preventDefault();
+      this.rejection = null;
+      this.send({ type: 'nav.back' });
+    } else if (event.key === 'PageDown' || (event.altKey && event.key === 'ArrowRight')) {
+      event.preventDefault();
+      this.rejection = null;
+      this.send({ type: 'nav.next' });
+    }
+  }
+
+  private lastFocused: string | null | undefined;
+
+  protected override async updated(): Promise<void> {
+    // Move focus to the answer field whenever the current item changes, so the next answer can be typed at once.
+    const snapshot = this.view.value;
+    if (!snapshot) return;
+    const key = snapshot.matches('active') ? snapshot.context.position : `state:${JSON.stringify(snapshot.value)}`;
+    if (key === this.lastFocused) return;
+    this.lastFocused = key;
+    const control = this.renderRoot.querySelector<AnswerControl>('[data-control]');
+    if (control) {
+      await control.updateComplete;
+      control.focus();
+    } else {
+      this.renderRoot.querySelector<HTMLElement>('[data-autofocus]')?.focus();
+    }
+  }
+
+  protected override render() {
+    if (this.loadError) {
+      return html`<div class="notice error" role="alert">
+        <p>${t(this.lang, 'loadFailed', { message: this.loadError.message.split('\n')[0] ?? '' })}</p>
+        ${this.loadError.problems
+          ? html`<ul>
+              ${this.loadError.problems.map((p) => html`<li><code>${p.path || '(document)'}</code>: ${p.message}</li>`)}
+            </ul>`
+          : nothing}
+      </div>`;
+    }
+    const snapshot = this.view.value;
+    const instrument = this.instrumentCompiled;
+    if (!snapshot || !instrument || !this.record) return html`<p role="status">${t(this.lang, 'loading')}</p>`;
+    const lang = this.lang;
+    const { plan } = snapshot.context;
+    return html`
+      <header part="header">
+        <h1>${instrument.def.title[lang]}</h1>
+        <span class="meta">${instrument.round(this.record.round)?.title[lang]}</span>
+        ${instrument.def.demo ? html`<span class="badge demo">${t(lang, 'demo')}</span>` : nothing}
+        ${this.renderSaveState(snapshot)}
+      </header>
+      <div class="progress" part="progress">
+        <progress max=${plan.asked.length} value=${plan.answeredCount} aria-label=${t(lang, 'progress', { answered: plan.answeredCount, total: plan.asked.length })}></progress>
+        <span>${t(lang, 'progress', { answered: plan.answeredCount, total: plan.asked.length })}</span>
+      </div>
+      <div class="layout">
+        <asi-section-nav part="sections"></asi-section-nav>
+        <main part="question" @keydown=${this.onKeydown} @asi-control-commit=${this.onCommit}>
+          ${this.renderMain(snapshot, instrument)}
+        </main>
+      </div>
+    `;
+  }
+
+  private renderSaveState(snapshot: Snapshot) {
+    const lang = this.lang;
+    if (snapshot.context.saveError) return html`<span class="save-state failed" role="status">${t(lang, 'notSaved')}</span>`;
+    const saving = snapshot.matches({ active: 'saving' }) || ['pausing', 'completing', 'resuming', 'terminating', 'reopening'].some((s) => snapshot.matches(s as never));
+    return html`<span class="save-state" role="status">${saving ? t(lang, 'saving') : t(lang, 'saved')}</span>`;
+  }
+
+  private renderMain(snapshot: Snapshot, instrument: CompiledInstrument) {
+    const lang = this.lang;
+    if (snapshot.matches('paused'))
+      return html`<p>${t(lang, 'paused')}</p>
+        <button class="primary" data-autofocus @click=${() => this.send({ type: 'interview.resume' })}>${t(lang, 'resume')}</button>`;
+    if (snapshot.matches('terminated'))
+      return html`<p role="status">${t(lang, 'terminated', { reason: snapshot.context.terminationReason ?? this.record?.terminationReason ?? '' })}</p>`;
+    if (snapshot.matches('completed')) return this.renderCompleted(instrument);
+    if (!snapshot.matches('active')) return html`<p role="status">${t(lang, 'saving')}</p>`;
+    const saveFailed = snapshot.matches({ active: 'saveFailed' });
+    return html`
+      ${saveFailed ? this.renderSaveError(snapshot) : nothing}
+      ${snapshot.context.position === null ? this.renderEnd(snapshot, instrument) : this.renderItem(snapshot, instrument)}
+      ${this.renderTerminate()}
+    `;
+  }
+
+  private renderItem(snapshot: Snapshot, instrument: CompiledInstrument) {
+    const lang = this.lang;
+    const { position, plan, rejection, earlier, round } = snapshot.context;
+    const item = instrument.item(position!)!;
+    const step = plan.step(item.id)!;
+    const tag = CONTROL_FOR_KIND[item.def.kind] ?? 'asi-text-control';
+    const sinceDate = earlier[0]?.date;
+    const error =
+      (this.rejection?.itemId === item.id ? this.rejection.message : '') || (rejection?.itemId === item.id ? rejection.message[lang] : '');
+    const value = step.value === undefined ? '' : String(step.value);
+    const busy = !snapshot.matches({ active: 'answering' });
+    return html`
+      ${this.warning
+        ? html`<div class="notice warning" role="status">
+            <strong>${t(lang, 'warning')} ${this.warning.itemId}:</strong> ${this.warning.message}
+            <button @click=${() => this.send({ type: 'nav.goto', itemId: this.warning!.itemId })}>${this.warning.itemId}</button>
+          </div>`
+        : nothing}
+      <div class="item-meta">
+        <span class="item-id">${item.id}</span>
+        <span>${item.section.def.title[lang]}</span>
+        ${item.def.timeframe ? html`<span class="badge">${t(lang, `timeframe${item.def.timeframe}` as never)}</span>` : nothing}
+        ${item.sinceLast.has(round)
+          ? html`<span class="badge">${sinceDate ? t(lang, 'sinceDate', { date: this.formatDate(sinceDate) }) : t(lang, 'sinceLast')}</span>`
+          : nothing}
+        ${item.def.critical?.length ? html`<span class="badge">★ ${t(lang, 'critical')}</span>` : nothing}
+        ${item.provenance === 'project' ? html`<span class="badge">${t(lang, 'projectItem')}</span>` : nothing}
+      </div>
+      ${staticHtml`<${unsafeStatic(tag)} data-control .item=${itemView(instrument, item, lang)} .value=${value} lang=${lang} .error=${error}></${unsafeStatic(tag)}>`}
+      ${step.value !== undefined ? html`<p class="meta">${t(lang, 'current', { value: formatAnswer(instrument, item, step.value, lang) })}</p>` : nothing}
+      <div class="actions" part="actions">
+        <button type="button" ?disabled=${busy} @click=${() => this.send({ type: 'nav.back' })}>← ${t(lang, 'back')}</button>
+        ${item.special.map(
+          (code) => html`<button type="button" ?disabled=${busy} @click=${() => this.send({ type: 'answer.set', value: code })}>
+            ${t(lang, code === 'X' ? 'codeX' : 'codeN')}
+          </button>`,
+        )}
+        <button type="button" ?disabled=${busy} @click=${() => this.send({ type: 'nav.next' })}>${t(lang, 'next')} →</button>
+        <button type="button" ?disabled=${busy} @click=${() => this.send({ type: 'interview.pause' })}>${t(lang, 'pause')}</button>
+      </div>
+      <p class="keys">${t(lang, 'keys')}</p>
+    `;
+  }
+
+  private formatDate(iso: string): string {
+    const [y, m, d] = iso.split('-').map(Number);
+    return new Intl.DateTimeFormat(this.lang === 'sv' ? 'sv-SE' : 'en-GB', { day: 'numeric', month: 'long', year: 'numeric' }).format(
+      new Date(Date.UTC(y!, m! - 1, d!)),
+    );
+  }
+
+  private renderSaveError(snapshot: Snapshot) {
+    const lang = this.lang;
+    return html`<div class="notice error" role="alert">
+      <p>${t(lang, 'saveFailed', { message: snapshot.context.saveError?.message ?? '' })}</p>
+      <button class="primary" data-autofocus @click=${() => this.send({ type: 'save.retry' })}>${t(lang, 'retry')}</button>
+      <button @click=${() => this.send({ type: 'save.discard' })}>${t(lang, 'discard')}</button>
+    </div>`;
+  }
+
+  private renderEnd(snapshot: Snapshot, instrument: CompiledInstrument) {
+    const lang = this.lang;
+    const { plan } = snapshot.context;
+    const blank = plan.asked.filter((i) => plan.step(i.id)!.value === undefined);
+    return html`<h2>${t(lang, 'end')}</h2>
+      ${blank.length > 0
+        ? html`<p>${t(lang, 'unanswered', { count: blank.length })}</p>
+            <ul class="unanswered">
+              ${blank.map(
+                (i) => html`<li><button @click=${() => this.send({ type: 'nav.goto', itemId: i.id })} title=${i.def.text[lang]}>${i.id}</button></li>`,
+              )}
+            </ul>`
+        : nothing}
+      <div class="actions" part="actions" @keydown=${this.onKeydown}>
+        <button type="button" @click=${() => this.send({ type: 'nav.back' })}>← ${t(lang, 'back')}</button>
+        <button class="primary" data-autofocus ?disabled=${blank.length > 0} @click=${() => this.send({ type: 'interview.complete' })}>
+          ${t(lang, 'complete')}
+        </button>
+      </div>
+      ${instrument.def.demo ? nothing : nothing}`;
+  }
+
+  private renderCompleted(instrument: CompiledInstrument) {
+    const lang = this.lang;
+    return html`<p role="status">${t(lang, 'completed')}</p>
+      ${this.scores.length > 0
+        ? html`<table>
+            <caption class="visually-hidden">${t(lang, 'scores')}</caption>
+            <thead><tr><th scope="col">${t(lang, 'score')}</th><th scope="col">${t(lang, 'value')}</th></tr></thead>
+            <tbody>
+              ${this.scores.map((s) => {
+                const def = instrument.scores.find((x) => x.id === s.scoreId)?.def;
+                return html`<tr>
+                  <th scope="row">${def?.title[lang] ?? s.scoreId}</th>
+                  <td class="number">
+                    ${s.value === null
+                      ? t(lang, 'notComputable', { items: s.provenance.missing.join(', ') })
+                      : s.value.toFixed(def?.decimals ?? 3)}
+                  </td>
+                </tr>`;
+              })}
+            </tbody>
+          </table>`
+        : nothing}
+      ${this.reopening
+        ? html`<form @submit=${this.onReopen}>
+            <label>${t(lang, 'reopenReason')} <input name="reason" required data-autofocus /></label>
+            <button class="primary" type="submit">${t(lang, 'reopen')}</button>
+            <button type="button" @click=${() => (this.reopening = false)}>${t(lang, 'cancel')}</button>
+          </form>`
+        : html`<button data-autofocus @click=${() => (this.reopening = true)}>${t(lang, 'reopen')}</button>`}`;
+  }
+
+  private onReopen(event: SubmitEvent): void {
+    event.preventDefault();
+    const reason = new FormData(event.target as HTMLFormElement).get('reason');
+    if (typeof reason !== 'string' || reason.trim() === '') return;
+    this.reopening = false;
+    this.send({ type: 'interview.reopen', reason: reason.trim() });
+  }
+
+  private renderTerminate() {
+    const lang = this.lang;
+    if (!this.terminating)
+      return html`<details @toggle=${(e: Event) => (this.terminating = (e.target as HTMLDetailsElement).open)}>
+        <summary>${t(lang, 'terminate')}</summary>
+      </details>`;
+    return html`<fieldset>
+      <legend>${t(lang, 'terminate')}</legend>
+      ${(['reasonTerminated', 'reasonRefused', 'reasonUnable'] as const).map(
+        (key) => html`<button type="button" @click=${() => {
+          this.terminating = false;
+          this.send({ type: 'interview.terminate', reason: t(lang, key) });
+        }}>${t(lang, key)}</button> `,
+      )}
+      <button type="button" @click=${() => (this.terminating = false)}>${t(lang, 'cancel')}</button>
+    </fieldset>`;
+  }
+}

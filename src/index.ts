@@ -1,0 +1,8 @@
+// Root export: the headless core (definitions, expressions, flow, scoring, storage). Runs in Node; no DOM needed.
+export * from './core/definition/index.js';
+export * from './core/expression/index.js';
+export * from './core/flow/index.js';
+export * from './core/scoring/composite.js';
+export * from './core/storage/types.js';
+export { createMemoryStore } from './core/storage/memory-store.js';
+export { nowWithOffset, verifyChain } from './core/storage/audit-chain.js';
