@@ -4,7 +4,7 @@ import { sendKeys } from '@web/test-runner-commands';
 import '../../src/elements/define.js';
 import { createMemoryStore } from '../../src/core/storage/memory-store.js';
 import type { ClientRecord, InterviewStore } from '../../src/core/storage/types.js';
-import type { AsiInterview } from '../../src/elements/interview/asi-interview.js';
+import type { AsiCompleteDetail, AsiInterview } from '../../src/elements/interview/asi-interview.js';
 import { DEMO_ANSWERS, answer, deepActiveElement, position, ready } from './interview-helpers.js';
 
 const client: ClientRecord = { id: 'c1', code: 'K-001', sex: 'female', birthYear: 1980, createdAt: '2026-01-01T00:00:00+01:00', updatedAt: '2026-01-01T00:00:00+01:00' };
@@ -33,7 +33,7 @@ describe('<asi-interview>', () => {
     await waitUntil(() => deepActiveElement() === completeButton, 'complete button not focused');
     const done = oneEvent(el, 'asi-complete');
     await sendKeys({ press: 'Enter' });
-    const { detail } = await done;
+    const { detail } = (await done) as CustomEvent<AsiCompleteDetail>;
     const health = detail.scores.find((s) => s.scoreId === 'HEALTH')!;
     expect(health.value).to.be.closeTo(3 / 90 + 1 / 12 + 2 / 12, 1e-12);
     const work = detail.scores.find((s) => s.scoreId === 'WORK')!;
