@@ -2,10 +2,14 @@
 import { AsiInterview } from './interview/asi-interview.js';
 import { AsiSectionNav } from './section-nav/asi-section-nav.js';
 import { CONTROL_TAGS } from './controls/registry.js';
+import { AsiClientList } from './clients/asi-client-list.js';
+import { AsiClientRounds } from './clients/asi-client-rounds.js';
 
 const ELEMENTS: Record<string, CustomElementConstructor> = {
   'asi-interview': AsiInterview,
   'asi-section-nav': AsiSectionNav,
+  'asi-client-list': AsiClientList,
+  'asi-client-rounds': AsiClientRounds,
   ...CONTROL_TAGS,
 };
 
@@ -20,5 +24,7 @@ declare global {
   interface HTMLElementTagNameMap {
     'asi-interview': AsiInterview;
     'asi-section-nav': AsiSectionNav;
+    'asi-client-list': AsiClientList;
+    'asi-client-rounds': AsiClientRounds;
   }
 }

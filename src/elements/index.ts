@@ -12,3 +12,5 @@ export { CONTROL_FOR_KIND, CONTROL_TAGS } from './controls/registry.js';
 export type { ItemView } from './controls/item-view.js';
 export { SelectorController } from './controllers/selector-controller.js';
 export { interviewContext, type InterviewContextValue } from './context.js';
+export { AsiClientList, type AsiClientSelectDetail } from './clients/asi-client-list.js';
+export { AsiClientRounds, type AsiInterviewOpenDetail, type AsiRoundStartDetail } from './clients/asi-client-rounds.js';

@@ -33,24 +33,4 @@ export async function answer(el: AsiInterview, text: string): Promise<void> {
   await el.updateComplete;
 }
 
-/** Answers for every demo item, by id (the values a clinician would type). */
-export const DEMO_ANSWERS: Record<string, string> = {
-  G_DATE: '20261122',
-  G_START: '0930',
-  G_HOUSING: '1',
-  G_HOUSING_TIME: '2',
-  H_HOSP: '2',
-  H_CHRONIC: '0',
-  H_DAYS: '3',
-  H_TROUBLED: '1',
-  H_IMPORTANT: '2',
-  H_SEVERITY: '3',
-  W_LICENCE: '0',
-  W_DAYS: '10',
-  W_INCOME: '5000',
-  W_SUPPORT: '0',
-  A_DAYS: '0',
-  A_YEARS: '5',
-  A_TROUBLED: '0',
-  A_SEVERITY: '1',
-};
+export { DEMO_ANSWERS } from '../fixtures/demo-answers.js';

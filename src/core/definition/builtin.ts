@@ -2,7 +2,8 @@
 import { DefinitionError } from './problems.js';
 
 const LOADERS: Record<string, () => Promise<{ default: unknown }>> = {
-  demo: () => import('../../../instruments/demo/demo.json', { with: { type: 'json' } }),
+  // No import attribute: Vite's dev server serves JSON as a JS module, which a `type: 'json'` import would reject.
+  demo: () => import('../../../instruments/demo/demo.json'),
 };
 
 export const BUILTIN_INSTRUMENTS: readonly string[] = Object.keys(LOADERS);

@@ -170,8 +170,9 @@ export class AsiInterview extends LitElement {
     this.view.actor = undefined;
   }
 
-  private async resolveInstrument(): Promise<CompiledInstrument> {
-    const source = this.instrument;
+  /** The instrument given, or else the built-in one the interview record names (resuming by id alone). */
+  private async resolveInstrument(record?: InterviewRecord): Promise<CompiledInstrument> {
+    const source = this.instrument || record?.instrumentId || '';
     if (isCompiled(source)) return source;
     const doc = typeof source === 'string' ? await builtinDefinition(source) : source;
     if (this.overlays.length === 0) return loadInstrument(doc);
@@ -184,15 +185,17 @@ export class AsiInterview extends LitElement {
     const token = ++this.loadToken;
     this.close();
     this.loadError = null;
-    if (!this.instrument || (!this.interviewId && !this.round)) return;
+    if (!this.interviewId && !(this.instrument && this.round)) return;
     try {
       const store = this.store ?? (await defaultStore());
-      const instrument = await this.resolveInstrument();
       let record: InterviewRecord | undefined;
+      let instrument: CompiledInstrument;
       if (this.interviewId) {
         record = await store.getInterview(this.interviewId);
         if (!record) throw new Error(`No interview with id ${this.interviewId} in this store`);
+        instrument = await this.resolveInstrument(record);
       } else {
+        instrument = await this.resolveInstrument();
         const client = this.client ?? (this.clientId ? await store.getClient(this.clientId) : undefined);
         if (!client) throw new Error('Give a client (property) or client-id to start a new interview');
         record = await startInterview({ store, instrument, client, round: this.round, ...(this.interviewer ? { interviewer: this.interviewer } : {}) });

@@ -1,0 +1,104 @@
+// The clinician app: clients, rounds and interviews composed from the public elements, routed by the URL hash.
+import '../elements/define.js';
+import type { AsiInterview } from '../elements/interview/asi-interview.js';
+
+type Lang = 'sv' | 'en';
+const LANG_KEY = 'asi-interview.lang'; // an interface preference, never clinical data
+
+const TEXT = {
+  clients: { sv: 'Klienter', en: 'Clients' },
+  back: { sv: '← Till klienten', en: '← Back to the client' },
+  allClients: { sv: '← Alla klienter', en: '← All clients' },
+  persisted: { sv: 'Lagring: beständig', en: 'Storage: persistent' },
+  notPersisted: {
+    sv: 'Lagring: kan rensas av webbläsaren – exportera säkerhetskopior',
+    en: 'Storage: may be cleared by the browser – export backups',
+  },
+} as const;
+
+let lang: Lang = localStorage.getItem(LANG_KEY) === 'en' ? 'en' : 'sv';
+const view = document.querySelector<HTMLElement>('#view')!;
+
+function applyLanguage(): void {
+  document.documentElement.lang = lang;
+  for (const button of document.querySelectorAll<HTMLButtonElement>('[data-lang]')) button.setAttribute('aria-pressed', String(button.dataset.lang === lang));
+  for (const el of document.querySelectorAll<HTMLElement>('[data-i18n]')) el.textContent = TEXT[el.dataset.i18n as keyof typeof TEXT][lang];
+  for (const el of view.querySelectorAll<HTMLElement & { lang: string }>('asi-interview, asi-client-list, asi-client-rounds')) el.lang = lang;
+}
+
+function link(href: string, text: string): HTMLAnchorElement {
+  const a = document.createElement('a');
+  a.href = href;
+  a.className = 'back';
+  a.textContent = text;
+  return a;
+}
+
+function go(hash: string, replace = false): void {
+  if (replace) history.replaceState(null, '', hash);
+  else location.hash = hash;
+  if (replace) route();
+}
+
+function showClients(): void {
+  const list = document.createElement('asi-client-list');
+  list.lang = lang;
+  list.addEventListener('asi-client-select', (e) => go(`#/client/${e.detail.clientId}`));
+  view.replaceChildren(list);
+}
+
+function showClient(clientId: string): void {
+  const rounds = document.createElement('asi-client-rounds');
+  rounds.clientId = clientId;
+  rounds.lang = lang;
+  rounds.addEventListener('asi-round-start', (e) => go(`#/start/${e.detail.clientId}/${e.detail.instrument}/${e.detail.round}`));
+  rounds.addEventListener('asi-interview-open', (e) => go(`#/client/${clientId}/interview/${e.detail.interviewId}`));
+  view.replaceChildren(link('#/', TEXT.allClients[lang]), rounds);
+}
+
+function showInterview(element: AsiInterview, clientId: string): void {
+  element.lang = lang;
+  // Once the record exists, the URL names it, so a reload resumes this interview instead of starting another.
+  element.addEventListener('asi-start', (e) => history.replaceState(null, '', `#/client/${clientId}/interview/${e.detail.interviewId}`));
+  view.replaceChildren(link(`#/client/${clientId}`, TEXT.back[lang]), element);
+}
+
+async function route(): Promise<void> {
+  const [, page, a, b, c] = location.hash.split('/');
+  if (page === 'client' && a && b === 'interview' && c) {
+    const element = document.createElement('asi-interview');
+    element.interviewId = c;
+    return showInterview(element, a);
+  }
+  if (page === 'client' && a) return showClient(a);
+  if (page === 'start' && a && b && c) {
+    const element = document.createElement('asi-interview');
+    Object.assign(element, { clientId: a, instrument: b, round: c });
+    return showInterview(element, a);
+  }
+  showClients();
+}
+
+/** Ask for persistent storage without ever waiting on it (Firefox's prompt can leave the promise pending). */
+function showPersistence(): void {
+  const status = document.querySelector<HTMLElement>('#storage-status')!;
+  const render = (persisted: boolean) => (status.textContent = persisted ? TEXT.persisted[lang] : TEXT.notPersisted[lang]);
+  render(false);
+  void navigator.storage
+    ?.persisted?.()
+    .then((already) => (already ? true : navigator.storage.persist()))
+    .then(render, () => render(false));
+}
+
+for (const button of document.querySelectorAll<HTMLButtonElement>('[data-lang]')) {
+  button.addEventListener('click', () => {
+    lang = button.dataset.lang === 'en' ? 'en' : 'sv';
+    localStorage.setItem(LANG_KEY, lang);
+    applyLanguage();
+    showPersistence();
+  });
+}
+window.addEventListener('hashchange', () => void route());
+applyLanguage();
+showPersistence();
+void route();
