@@ -137,8 +137,23 @@ export function parseAnswer(instrument: CompiledInstrument, item: CompiledItem, 
     const problem = checkAnswer(instrument, item, upper);
     return problem ? { ok: false, message: problem } : { ok: true, value: upper };
   }
-  if (trimmed === '') return { ok: false, message: msg('Svara, eller ange X eller N', 'Answer, or enter X or N') };
-  return item.kind.parse(trimmed, item.def, instrument.kindContext);
+  if (trimmed === '') {
+    // Only offer the codes this item allows: telling the interviewer to enter a refused code would mislead.
+    const codes = item.special;
+    return {
+      ok: false,
+      message: codes.length
+        ? msg(`Svara, eller ange ${codes.join(' eller ')}`, `Answer, or enter ${codes.join(' or ')}`)
+        : msg('Svara på frågan', 'Answer the question'),
+    };
+  }
+  const parsed = item.kind.parse(trimmed, item.def, instrument.kindContext);
+  // Free text that is exactly X or N is read as the code (see values.ts), so it must be a code the item allows.
+  if (parsed.ok && isSpecialCode(parsed.value)) {
+    const problem = checkAnswer(instrument, item, parsed.value);
+    if (problem) return { ok: false, message: problem };
+  }
+  return parsed;
 }
 
 export function formatAnswer(instrument: CompiledInstrument, item: CompiledItem, value: AnswerValue, lang: 'sv' | 'en'): string {

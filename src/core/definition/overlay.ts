@@ -43,7 +43,11 @@ export function validateOverlay(doc: unknown, def: InstrumentDef): { ok: true; o
   const guard = guardShape(doc);
   if (guard.length > 0) return { ok: false, problems: guard };
   const parsed = TextOverlay.safeParse(doc);
-  if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((i) => describeAt(doc, i.path as (string | number)[], i.message)) };
+  if (!parsed.success) {
+    // zod reports a bad record key as "Invalid key in record"; the key schema's own message says what is wrong.
+    const messageOf = (i: z.core.$ZodIssue) => (i.code === 'invalid_key' && i.issues[0] ? i.issues[0].message : i.message);
+    return { ok: false, problems: parsed.error.issues.map((i) => describeAt(doc, i.path as (string | number)[], messageOf(i))) };
+  }
   const overlay = parsed.data;
   const problems: DefinitionProblem[] = [];
   if (overlay.instrument !== def.id) problems.push({ path: 'instrument', message: `Overlay is for "${overlay.instrument}", not "${def.id}"` });
@@ -80,7 +84,8 @@ export function applyOverlay(def: InstrumentDef, doc: unknown): InstrumentDef {
     sections: def.sections.map((s) => ({
       ...s,
       title: merge(s.title, sections[s.id]?.title),
-      ...(s.help ? { help: merge(s.help, sections[s.id]?.help) } : {}),
+      // Like item help: an overlay may add help a section lacks (a missing language falls back to the title).
+      ...(s.help || sections[s.id]?.help ? { help: { ...(s.help ?? s.title), ...sections[s.id]?.help } } : {}),
       items: s.items.map((item) => {
         const patch = items[item.id];
         if (!patch) return item;

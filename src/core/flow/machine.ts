@@ -179,7 +179,8 @@ export const interviewMachine = setup({
     }),
     clearSaveError: assign({ saveError: null }),
     goNext: assign({ position: ({ context }) => nextAsked(context.plan, context.position), rejection: null }),
-    goBack: assign({ position: ({ context }) => previousAsked(context.plan, context.position), rejection: null }),
+    // At the first asked item there is nothing before it: stay there (null would mean the completion step).
+    goBack: assign({ position: ({ context }) => previousAsked(context.plan, context.position) ?? context.position, rejection: null }),
     goTo: assign({ position: ({ event }) => (event as { itemId: string }).itemId, rejection: null, reviewSection: null }),
     goEnd: assign({ position: null, rejection: null }),
     openReview: assign({ reviewSection: ({ event }) => (event as { sectionId: string }).sectionId }),
@@ -253,6 +254,9 @@ export const interviewMachine = setup({
           },
         },
         saving: {
+          // The write may already have committed: leaving now would drop its answer from the context while the store
+          // holds it, so pause and terminate wait until it settles (as navigation does).
+          on: { 'interview.pause': { actions: [] }, 'interview.terminate': { actions: [] } },
           invoke: {
             src: 'persistAnswers',
             input: ({ context }) => ({
