@@ -121,3 +121,22 @@ describe('<asi-interview>', () => {
     await expect(el).to.be.accessible();
   });
 });
+
+describe('<asi-interview> section review', () => {
+  it('lists the section answers, marks auto-filled and skipped items, and jumps to an item', async () => {
+    const store = createMemoryStore();
+    await store.putClient(client);
+    const el = await fixture<AsiInterview>(html`<asi-interview instrument="demo" round="intake" lang="en" .client=${client} .store=${store}></asi-interview>`);
+    await ready(el);
+    while (position(el) !== 'W_DAYS') await answer(el, DEMO_ANSWERS[position(el)!]!);
+    el.actor!.send({ type: 'review.open', sectionId: 'work' });
+    await el.updateComplete;
+    const rows = [...el.shadowRoot!.querySelectorAll('tbody tr')].map((r) => r.textContent!.replace(/\s+/g, ' ').trim());
+    expect(rows[0]).to.contain('W_LICENCE').and.contain('0 No');
+    expect(rows[1]).to.contain('W_CAR').and.contain('filled in automatically');
+    expect(rows[2]).to.contain('W_DAYS').and.contain('blank');
+    await expect(el).to.be.accessible();
+    el.shadowRoot!.querySelector<HTMLButtonElement>('button[aria-label="Go to W_LICENCE"]')!.click();
+    await waitUntil(() => position(el) === 'W_LICENCE' && el.actor!.getSnapshot().matches({ active: 'answering' }));
+  });
+});

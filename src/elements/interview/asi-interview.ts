@@ -419,6 +419,7 @@ export class AsiInterview extends LitElement {
       return html`<p role="status">${t(lang, 'terminated', { reason: snapshot.context.terminationReason ?? this.record?.terminationReason ?? '' })}</p>`;
     if (snapshot.matches('completed')) return this.renderCompleted(instrument);
     if (!snapshot.matches('active')) return html`<p role="status">${t(lang, 'saving')}</p>`;
+    if (snapshot.matches({ active: 'reviewing' })) return this.renderReview(snapshot, instrument);
     const saveFailed = snapshot.matches({ active: 'saveFailed' });
     return html`
       ${saveFailed ? this.renderSaveError(snapshot) : nothing}
@@ -465,10 +466,56 @@ export class AsiInterview extends LitElement {
           </button>`,
         )}
         <button type="button" ?disabled=${busy} @click=${() => this.send({ type: 'nav.next' })}>${t(lang, 'next')} →</button>
+        <button type="button" ?disabled=${busy} @click=${() => this.send({ type: 'review.open', sectionId: item.section.id })}>
+          ${t(lang, 'review')}
+        </button>
         <button type="button" ?disabled=${busy} @click=${() => this.send({ type: 'interview.pause' })}>${t(lang, 'pause')}</button>
       </div>
       <p class="keys">${t(lang, 'keys')}</p>
     `;
+  }
+
+  /** Section review: every item of the section with its answer (or why it has none), each one a jump target. */
+  private renderReview(snapshot: Snapshot, instrument: CompiledInstrument) {
+    const lang = this.lang;
+    const { plan, reviewSection } = snapshot.context;
+    const section = instrument.sections.find((s) => s.id === reviewSection);
+    if (!section) return nothing;
+    const answerText = (id: string) => {
+      const step = plan.step(id);
+      if (!step) return '';
+      if (step.state === 'skip') return t(lang, 'skipped');
+      if (step.value === undefined) return t(lang, 'blank');
+      const text = formatAnswer(instrument, step.item, step.value, lang);
+      return step.state === 'autofill' ? `${text} (${t(lang, 'autofilled')})` : text;
+    };
+    return html`<h2>${t(lang, 'reviewTitle', { section: section.def.title[lang] })}</h2>
+      <table>
+        <thead>
+          <tr><th scope="col">${t(lang, 'item')}</th><th scope="col">${t(lang, 'question')}</th><th scope="col">${t(lang, 'answer')}</th><td></td></tr>
+        </thead>
+        <tbody>
+          ${section.items
+            .filter((i) => plan.step(i.id))
+            .map(
+              (i) => html`<tr>
+                <th scope="row">${i.id}</th>
+                <td>${i.def.text[lang]}</td>
+                <td>${answerText(i.id)}</td>
+                <td>
+                  ${plan.step(i.id)!.state === 'ask'
+                    ? html`<button @click=${() => this.send({ type: 'nav.goto', itemId: i.id })} aria-label="${t(lang, 'goTo')} ${i.id}">
+                        ${t(lang, 'goTo')}
+                      </button>`
+                    : nothing}
+                </td>
+              </tr>`,
+            )}
+        </tbody>
+      </table>
+      <div class="actions" part="actions">
+        <button class="primary" data-autofocus @click=${() => this.send({ type: 'review.close' })}>${t(lang, 'closeReview')}</button>
+      </div>`;
   }
 
   private formatDate(iso: string): string {
