@@ -65,6 +65,10 @@ const STRINGS = {
   typeCode: { sv: 'Skriv koden och tryck Enter', en: 'Type the code and press Enter' },
   answer: { sv: 'Svar', en: 'Answer' },
   current: { sv: 'Nuvarande svar: {value}', en: 'Current answer: {value}' },
+  lockedElsewhere: {
+    sv: 'Intervjun är öppen i en annan flik eller ett annat fönster. Den öppnas här så fort den stängs där, så att inga svar skrivs över.',
+    en: 'The interview is open in another tab or window. It opens here as soon as it is closed there, so that no answer is overwritten.',
+  },
   review: { sv: 'Granska avsnittet', en: 'Review the section' },
   reviewTitle: { sv: 'Granskning: {section}', en: 'Review: {section}' },
   closeReview: { sv: 'Tillbaka till frågan', en: 'Back to the question' },

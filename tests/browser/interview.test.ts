@@ -140,3 +140,19 @@ describe('<asi-interview> section review', () => {
     await waitUntil(() => position(el) === 'W_LICENCE' && el.actor!.getSnapshot().matches({ active: 'answering' }));
   });
 });
+
+describe('<asi-interview> in two tabs', () => {
+  it('lets one element edit an interview; the second waits, says why, and takes over when the first closes', async () => {
+    const store = createMemoryStore();
+    const first = await startDemo(store);
+    await answer(first, DEMO_ANSWERS.G_DATE!);
+    const id = first.interviewId;
+    const second = await fixture<AsiInterview>(html`<asi-interview interview-id=${id} lang="en" .store=${store}></asi-interview>`);
+    await waitUntil(() => second.shadowRoot!.textContent!.includes('open in another tab'), 'second element did not say why it waits');
+    expect(second.actor).to.be.undefined;
+    first.remove();
+    await ready(second);
+    expect(position(second)).to.equal('G_START');
+    expect(second.actor!.getSnapshot().context.plan.answeredCount).to.equal(1);
+  });
+});

@@ -25,6 +25,7 @@ import type { AnswerControl, ControlCommitDetail } from '../controls/answer-cont
 import { defaultStore } from '../default-store.js';
 import { t } from '../i18n.js';
 import { interviewStyles } from './asi-interview.styles.js';
+import { EditLock } from './edit-lock.js';
 
 export interface AsiStartDetail {
   interviewId: string;
@@ -130,6 +131,9 @@ export class AsiInterview extends LitElement {
   @state() private reopening = false;
 
   private session?: InterviewSession;
+  private lock?: EditLock;
+  /** Another tab holds this interview: this one waits for it to close. */
+  @state() private lockedElsewhere = false;
   private loadToken = 0;
   private previous?: Snapshot;
   private eventsSubscription?: { unsubscribe(): void };
@@ -164,6 +168,9 @@ export class AsiInterview extends LitElement {
   }
 
   private close(): void {
+    this.lock?.release();
+    this.lock = undefined;
+    this.lockedElsewhere = false;
     this.eventsSubscription?.unsubscribe();
     this.session?.stop();
     this.session = undefined;
@@ -208,6 +215,15 @@ export class AsiInterview extends LitElement {
           }),
         );
       }
+      // Only one tab may write to an interview; a second one waits here and opens it when the first lets go.
+      const lock = (this.lock = new EditLock(record.id));
+      if (!(await lock.tryAcquire())) {
+        this.lockedElsewhere = true;
+        if (!(await lock.acquire()) || token !== this.loadToken) return;
+        this.lockedElsewhere = false;
+        record = (await store.getInterview(record.id)) ?? record; // the other tab may have moved on
+      }
+      if (token !== this.loadToken) return;
       const earlier = await this.earlierRounds(store, instrument, record);
       const session = await openInterview({
         store,
@@ -378,6 +394,7 @@ export class AsiInterview extends LitElement {
           : nothing}
       </div>`;
     }
+    if (this.lockedElsewhere) return html`<p class="notice warning" role="status">${t(this.lang, 'lockedElsewhere')}</p>`;
     const snapshot = this.view.value;
     const instrument = this.instrumentCompiled;
     if (!snapshot || !instrument || !this.record) return html`<p role="status">${t(this.lang, 'loading')}</p>`;
