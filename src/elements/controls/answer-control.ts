@@ -80,7 +80,16 @@ export abstract class AnswerControl extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     // A new item or a restored answer resets the field without firing input/change (programmatic, not user input).
-    if ((changed.has('item') || changed.has('value')) && this.field) this.field.value = this.value;
+    if (this.resetsField(changed) && this.field) this.field.value = this.value;
+  }
+
+  /**
+   * Whether an update replaces what is in the field: a different item (by id) or a new stored value. Hosts build a new
+   * ItemView on every render (a refusal, a failed save, a language switch), which must not erase what was typed.
+   */
+  protected resetsField(changed: PropertyValues<this>): boolean {
+    const previous = changed.get('item') as ItemView | undefined;
+    return changed.has('value') || (changed.has('item') && previous?.id !== this.item?.id);
   }
 
   protected commit(text: string): void {

@@ -10,7 +10,7 @@ export class AsiDurationControl extends AnswerControl {
   @queryAll('input') private fields!: NodeListOf<HTMLInputElement>;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if ((changed.has('item') || changed.has('value')) && this.fields?.length === 2) {
+    if (this.resetsField(changed) && this.fields?.length === 2) {
       const [y, m] = this.split(this.value);
       this.fields[0]!.value = y;
       this.fields[1]!.value = m;
