@@ -156,3 +156,29 @@ describe('<asi-interview> in two tabs', () => {
     expect(second.actor!.getSnapshot().context.plan.answeredCount).to.equal(1);
   });
 });
+
+describe('<asi-interview> when a write fails', () => {
+  it('shows "not saved", fires asi-save-error, focuses retry, keeps the answer out of the store, and saves on retry', async () => {
+    const { StorageError } = await import('../../src/core/storage/types.js');
+    const store = createMemoryStore();
+    let failures = 1;
+    const flaky: InterviewStore = Object.assign(Object.create(store) as InterviewStore, {
+      saveAnswers: (...args: Parameters<InterviewStore['saveAnswers']>) =>
+        failures-- > 0 ? Promise.reject(new StorageError('quota', 'The device is out of storage space')) : store.saveAnswers(...args),
+    });
+    const el = await startDemo(flaky, 'en');
+    const failed = oneEvent(el, 'asi-save-error');
+    await sendKeys({ type: '20261122' });
+    await sendKeys({ press: 'Enter' });
+    const { detail } = (await failed) as CustomEvent<{ code: string; itemId: string }>;
+    expect(detail.code).to.equal('quota');
+    expect(detail.itemId).to.equal('G_DATE');
+    await waitUntil(() => deepActiveElement()?.textContent?.includes('Try again'), 'retry button not focused');
+    expect(el.shadowRoot!.querySelector('[role=alert]')!.textContent).to.contain('out of storage space');
+    expect(el.shadowRoot!.querySelector('.save-state')!.textContent).to.equal('Not saved');
+    expect(await store.getAnswers(el.interviewId)).to.have.length(0);
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => position(el) === 'G_START', 'retry did not save and move on');
+    expect((await store.getAnswers(el.interviewId)).map((a) => a.itemId)).to.deep.equal(['G_DATE']);
+  });
+});

@@ -365,17 +365,18 @@ export class AsiInterview extends LitElement {
     }
   }
 
-  private lastFocused: string | null | undefined;
+  private lastFocused: string | undefined;
 
   protected override async updated(): Promise<void> {
     // Move focus to the answer field whenever the current item changes, so the next answer can be typed at once.
     const snapshot = this.view.value;
     if (!snapshot) return;
-    const key = snapshot.matches('active') ? snapshot.context.position : `state:${JSON.stringify(snapshot.value)}`;
-    if (key === this.lastFocused) return;
+    const failed = snapshot.matches({ active: 'saveFailed' });
+    const key = `${JSON.stringify(snapshot.value)}:${snapshot.context.position}`;
+    if (key === this.lastFocused || snapshot.matches({ active: 'saving' })) return;
     this.lastFocused = key;
     const control = this.renderRoot.querySelector<AnswerControl>('[data-control]');
-    if (control) {
+    if (control && !failed) {
       await control.updateComplete;
       control.focus();
     } else {
