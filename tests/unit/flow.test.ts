@@ -271,7 +271,16 @@ describe('the interview machine', () => {
     expect(ctx(h).answers).toEqual({});
     await waitFor(h.actor, (s) => s.matches({ active: 'answering' }));
     expect(h.writes).toEqual([
-      { interviewId: 'i1', actor: 'anna', changes: [{ itemId: 'G_DATE', value: '2026-03-14', source: 'entered' }], interview: { position: 'G_START' } },
+      {
+        interviewId: 'i1',
+        actor: 'anna',
+        changes: [{ itemId: 'G_DATE', value: '2026-03-14', source: 'entered' }],
+        // The snapshot the machine reaches after the commit travels in the same transaction as the answer.
+        interview: {
+          position: 'G_START',
+          snapshot: { machineVersion: 1, state: 'active.answering', position: 'G_START', reviewSection: null, status: 'in-progress', terminationReason: null, correctionReason: null },
+        },
+      },
     ]);
     expect(ctx(h).answers).toEqual({ G_DATE: { value: '2026-03-14', source: 'entered' } });
     expect(ctx(h).position).toBe('G_START');
@@ -1028,5 +1037,34 @@ describe('sessions on a store', () => {
       expect(Object.keys(again.actor.getSnapshot().context.answers)).toHaveLength(5);
       again.stop();
     });
+  });
+});
+
+describe('writes per answer', () => {
+  it('stores the answer and the snapshot in one write: no separate snapshot write after an answer', async () => {
+    const { createMemoryStore } = await import('../../src/core/storage/memory-store.js');
+    const { loadInstrument, builtinDefinition } = await import('../../src/core/definition/index.js');
+    const { startInterview, openInterview } = await import('../../src/core/flow/index.js');
+    const base = createMemoryStore();
+    const calls: string[] = [];
+    const store = Object.assign(Object.create(base), {
+      saveAnswers: (...a: Parameters<typeof base.saveAnswers>) => (calls.push('saveAnswers'), base.saveAnswers(...a)),
+      updateInterview: (...a: Parameters<typeof base.updateInterview>) => (calls.push('updateInterview'), base.updateInterview(...a)),
+    }) as typeof base;
+    const instrument = loadInstrument(await builtinDefinition('demo'));
+    const client = { id: 'c', code: 'K', sex: 'male' as const, createdAt: '', updatedAt: '' };
+    await store.putClient(client);
+    const record = await startInterview({ store, instrument, client, round: 'intake' });
+    const session = await openInterview({ store, instrument, interview: record });
+    await session.settled();
+    calls.length = 0;
+    session.actor.send({ type: 'answer.set', value: '2026-03-14' });
+    await waitFor(session.actor, (s) => s.matches({ active: 'answering' }) && s.context.position === 'G_START');
+    await session.settled();
+    expect(calls).toEqual(['saveAnswers']);
+    const stored = await store.getInterview(record.id);
+    expect(stored?.position).toBe('G_START');
+    expect(stored?.snapshot).toMatchObject({ state: 'active.answering', position: 'G_START' });
+    session.stop();
   });
 });

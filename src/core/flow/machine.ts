@@ -16,9 +16,9 @@ import {
   type AnswerMap,
   type InterviewPlan,
 } from './plan.js';
+import { storedSnapshot } from './snapshot.js';
 
-/** Bumped when states or context change shape; an older persisted snapshot is then rebuilt from the answers. */
-export const MACHINE_VERSION = 1;
+export { MACHINE_VERSION } from './snapshot.js';
 
 export interface EarlierRound {
   interviewId: string;
@@ -264,7 +264,11 @@ export const interviewMachine = setup({
               changes: context.pending!.changes,
               actor: context.actor,
               ...(context.correctionReason ? { reason: context.correctionReason } : {}),
-              interview: { position: context.pending!.next ?? undefined },
+              // The snapshot the machine will have once this commits, so that one transaction stores both.
+              interview: {
+                position: context.pending!.next ?? undefined,
+                snapshot: storedSnapshot('active.answering', { ...context, position: context.pending!.next }),
+              },
             }),
             onDone: { target: 'answering', actions: 'commitSave' },
             onError: { target: 'saveFailed', actions: 'recordSaveError' },

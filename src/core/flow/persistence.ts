@@ -1,21 +1,10 @@
 // Persisted machine snapshots: trimmed to what cannot be recomputed, restored only when they still fit the answers.
 import type { SnapshotFrom } from 'xstate';
-import { MACHINE_VERSION, interviewMachine, type InterviewContext, type InterviewInput } from './machine.js';
+import { interviewMachine, type InterviewContext, type InterviewInput } from './machine.js';
 import { planInterview } from './plan.js';
+import { MACHINE_VERSION, STABLE_STATES as STABLE, storedSnapshot, type StableState, type StoredSnapshot } from './snapshot.js';
 
-/** States worth resuming into; transient states (saving, pausing...) are never stored. */
-const STABLE = ['active.answering', 'active.reviewing', 'paused', 'completed', 'terminated'] as const;
-type StableState = (typeof STABLE)[number];
-
-export interface StoredSnapshot {
-  machineVersion: number;
-  state: StableState;
-  position: string | null;
-  reviewSection: string | null;
-  status: InterviewContext['status'];
-  terminationReason: string | null;
-  correctionReason: string | null;
-}
+export type { StoredSnapshot } from './snapshot.js';
 
 type InterviewSnapshot = SnapshotFrom<typeof interviewMachine>;
 
@@ -30,16 +19,7 @@ export function stableStateOf(snapshot: InterviewSnapshot): StableState | null {
 export function trimSnapshot(snapshot: InterviewSnapshot): StoredSnapshot | null {
   const state = stableStateOf(snapshot);
   if (!state) return null;
-  const c = snapshot.context;
-  return {
-    machineVersion: MACHINE_VERSION,
-    state,
-    position: c.position,
-    reviewSection: c.reviewSection,
-    status: c.status,
-    terminationReason: c.terminationReason,
-    correctionReason: c.correctionReason,
-  };
+  return storedSnapshot(state, snapshot.context);
 }
 
 const STATUS_OF_STATE: Record<StableState, InterviewContext['status'][]> = {

@@ -90,6 +90,9 @@ export async function openInterview(options: OpenInterviewOptions): Promise<Inte
     ...(options.earlier ? { earlier: options.earlier } : {}),
   };
 
+  // Snapshot writes are a convenience for resuming in the same state; answers never depend on them, so they are
+  // serialised, latest-wins, and a failure is only reported through the next answer write.
+  let lastKey = JSON.stringify(interview.snapshot ?? null);
   const machine = interviewMachine.provide({
     actors: {
       persistAnswers: fromPromise<void, PersistAnswersInput>(async ({ input: i }) => {
@@ -98,6 +101,8 @@ export async function openInterview(options: OpenInterviewOptions): Promise<Inte
           ...(i.reason ? { reason: i.reason } : {}),
           interview: i.interview,
         });
+        // The answer's transaction already stored the snapshot the machine is about to reach: no second write.
+        lastKey = JSON.stringify(i.interview.snapshot ?? null);
       }),
       persistStatus: fromPromise<void, PersistStatusInput>(async ({ input: i }) => {
         const at = nowWithOffset(now());
@@ -127,10 +132,6 @@ export async function openInterview(options: OpenInterviewOptions): Promise<Inte
 
   const restored = restoreSnapshot(interview.snapshot, input);
   const actor = createActor(machine, restored ? { snapshot: restored, input } : { input });
-
-  // Snapshot writes are a convenience for resuming in the same state; answers never depend on them, so they are
-  // serialised, latest-wins, and a failure is only reported through the next answer write.
-  let lastKey = JSON.stringify(restored ? trimSnapshot(restored) : null);
   let queued: unknown = undefined;
   let writing: Promise<void> = Promise.resolve();
   const subscription = actor.subscribe((snapshot) => {

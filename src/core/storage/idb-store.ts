@@ -234,11 +234,14 @@ export class IdbInterviewStore implements InterviewStore {
   private async writeOnce(db: Db, interviewId: string, changes: AnswerChange[], options: SaveOptions) {
     // Sealing awaits crypto, which would close a transaction: read and seal first, then write in a fresh one.
     const read = db.transaction(['answers', 'audit', 'interviews']);
-    const [interview, answers, prevHash] = await Promise.all([
+    // Only the answers this write touches: reading all of them made every write grow with the interview (O(n²) overall).
+    const touched = [...new Set(changes.map((c) => c.itemId))];
+    const [interview, found, prevHash] = await Promise.all([
       read.objectStore('interviews').get(interviewId),
-      read.objectStore('answers').index('byInterview').getAll(interviewId),
+      Promise.all(touched.map((itemId) => read.objectStore('answers').get([interviewId, itemId]))),
       lastHash(read, interviewId),
     ]);
+    const answers = found.filter((a): a is AnswerRecord => a !== undefined);
     if (!interview) throw notFound(interviewId);
     const plan = planWrite(interview, answers, changes, options, nowWithOffset(this.now()));
     const events = await sealEvents(plan.drafts, prevHash);
