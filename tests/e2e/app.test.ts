@@ -50,12 +50,21 @@ function position(page: Page): Promise<string | null> {
 
 /** Answers the current item from the keyboard and waits until the next one has focus. */
 async function answerCurrent(page: Page): Promise<string> {
+  await page.waitForFunction(() => (document.querySelector('asi-interview') as unknown as { actor?: unknown })?.actor);
   const id = (await position(page))!;
-  await page.waitForFunction((want) => {
-    let el: Element | null = document.activeElement;
-    while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
-    return el?.id === `answer-${want}`;
-  }, id);
+  await page
+    .waitForFunction(
+      (want) => {
+        let el: Element | null = document.activeElement;
+        while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+        return el?.id === `answer-${want}`;
+      },
+      id,
+      { timeout: 10_000 },
+    )
+    .catch(async () => {
+      throw new Error(`The answer field of ${id} never had focus (focus: ${await focused(page)})`);
+    });
   await page.keyboard.type(DEMO_ANSWERS[id]!);
   await page.keyboard.press('Enter');
   await page.waitForFunction(

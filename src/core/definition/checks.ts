@@ -155,6 +155,21 @@ export function crossCheck(def: InstrumentDef, report: Report): void {
       }
     }
   });
+  if (def.dateItem !== undefined) {
+    const kind = def.sections.flatMap((s) => s.items).find((i) => i.id === def.dateItem)?.kind;
+    if (!kind) report(['dateItem'], `Unknown item "${def.dateItem}"`);
+    else if (kind !== 'date') report(['dateItem'], `Item "${def.dateItem}" is a ${kind} item, not a date`);
+  }
+  const seenAreas = new Set<string>();
+  def.profile?.forEach((area, ai) => {
+    unique(seenAreas, area.id, ['profile', ai, 'id'], 'profile area');
+    area.scores?.forEach((id, i) => {
+      if (!scoreIds.has(id)) report(['profile', ai, 'scores', i], `Unknown score "${id}"`);
+    });
+    area.ratings?.forEach((id, i) => {
+      if (!itemOrder.has(id)) report(['profile', ai, 'ratings', i], `Unknown item "${id}"`);
+    });
+  });
   def.cutoffs?.forEach((c, ci) => {
     if (!scoreIds.has(c.score)) report(['cutoffs', ci, 'score'], `Unknown score "${c.score}"`);
   });

@@ -164,6 +164,16 @@ export const ChangeParameter = z
   })
   .strict();
 
+export const ProfileArea = z
+  .object({
+    id: Id,
+    title: LocalText,
+    scores: z.array(Id).optional().meta({ description: 'Scores shown for this area (e.g. a composite 0–1).' }),
+    ratings: z.array(Id).optional().meta({ description: 'Rating items shown for this area (e.g. the interviewer 0–9 rating).' }),
+  })
+  .strict()
+  .meta({ description: 'One life area of the results profile.' });
+
 export const Instrument = z
   .object({
     $schema: z.string().optional(),
@@ -177,6 +187,10 @@ export const Instrument = z
     source: z.string().min(1).meta({ description: 'Citation for the instrument and its facts.' }),
     provenance: Provenance.optional().meta({ description: 'Default provenance of the items.' }),
     rounds: z.array(Round).min(1),
+    dateItem: Id.optional().meta({
+      description: 'Item that records the date of the interview; follow-ups are anchored on its value in the previous round.',
+    }),
+    profile: z.array(ProfileArea).optional().meta({ description: 'Areas of the results profile, in display order.' }),
     scales: z.array(Scale).optional(),
     sections: z.array(Section).min(1),
     scores: z.array(Score).optional(),
