@@ -91,6 +91,7 @@ export function crossCheck(def: InstrumentDef, report: Report): void {
       const rounds = itemRounds.get(item.id)!;
       roundsKnown(item.rounds, [...path, 'rounds']);
       roundsKnown(item.sinceLast, [...path, 'sinceLast']);
+      if (item.sinceLastText && !item.sinceLast?.length) report([...path, 'sinceLastText'], `"sinceLastText" needs "sinceLast" rounds`);
       item.sinceLast?.forEach((r, i) => {
         if (roundIds.has(r) && !rounds.has(r)) report([...path, 'sinceLast', i], `Round "${r}" does not ask item "${item.id}"`);
       });

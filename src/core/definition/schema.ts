@@ -49,6 +49,11 @@ const ItemCommon = {
     .array(Slug)
     .optional()
     .meta({ description: 'Rounds in which the item is asked for the period since the last interview.' }),
+  sinceLastText: LocalText.optional().meta({
+    description:
+      'Wording in the rounds listed in `sinceLast`; "{since}" is replaced by the date of the previous interview ' +
+      '(or "the last interview" when there is none).',
+  }),
   when: ExpressionSource.optional().meta({ description: 'Asked only if this is true (or unknown).' }),
   autofill: z.array(Autofill).optional(),
   special: z.array(Special).optional().meta({ description: 'Special codes allowed; default both X and N.' }),
@@ -76,6 +81,7 @@ export interface ItemDef {
   timeframe?: z.infer<typeof Timeframe>;
   rounds?: string[];
   sinceLast?: string[];
+  sinceLastText?: LocalText;
   when?: string;
   autofill?: { when: string; value: number | string }[];
   special?: ('X' | 'N')[];
