@@ -4,12 +4,14 @@ import { AsiSectionNav } from './section-nav/asi-section-nav.js';
 import { CONTROL_TAGS } from './controls/registry.js';
 import { AsiClientList } from './clients/asi-client-list.js';
 import { AsiClientRounds } from './clients/asi-client-rounds.js';
+import { AsiProfile } from './profile/asi-profile.js';
 
 const ELEMENTS: Record<string, CustomElementConstructor> = {
   'asi-interview': AsiInterview,
   'asi-section-nav': AsiSectionNav,
   'asi-client-list': AsiClientList,
   'asi-client-rounds': AsiClientRounds,
+  'asi-profile': AsiProfile,
   ...CONTROL_TAGS,
 };
 
@@ -26,5 +28,6 @@ declare global {
     'asi-section-nav': AsiSectionNav;
     'asi-client-list': AsiClientList;
     'asi-client-rounds': AsiClientRounds;
+    'asi-profile': AsiProfile;
   }
 }

@@ -53,6 +53,8 @@ export interface CompiledInstrument {
   scale(id: string): ScaleDef | undefined;
   /** Items a round asks, in order (before skip logic). */
   itemsInRound(roundId: string): readonly CompiledItem[];
+  /** Items marked `critical` for a rating item: what the interviewer weighs when giving that rating. */
+  criticalItems(ratingId: string): readonly CompiledItem[];
 }
 
 /** Compiles a definition that has passed validation (see load.ts); never call it on unchecked input. */
@@ -100,6 +102,8 @@ export function compileInstrument(def: InstrumentDef): CompiledInstrument {
   const rounds = new Map(def.rounds.map((r) => [r.id, r]));
   const scales = new Map((def.scales ?? []).map((s) => [s.id, s]));
   const roundCache = new Map<string, CompiledItem[]>();
+  const critical = new Map<string, CompiledItem[]>();
+  for (const item of items) for (const rating of item.def.critical ?? []) critical.set(rating, [...(critical.get(rating) ?? []), item]);
   return {
     def,
     id: def.id,
@@ -111,6 +115,7 @@ export function compileInstrument(def: InstrumentDef): CompiledInstrument {
     item: (id) => byId.get(id),
     round: (id) => rounds.get(id),
     scale: (id) => scales.get(id),
+    criticalItems: (ratingId) => critical.get(ratingId) ?? [],
     itemsInRound(roundId) {
       let list = roundCache.get(roundId);
       if (!list) roundCache.set(roundId, (list = items.filter((i) => i.rounds.has(roundId))));

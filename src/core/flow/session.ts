@@ -2,11 +2,12 @@
 import { createActor, fromPromise, type ActorRefFrom } from 'xstate';
 import type { CompiledInstrument } from '../definition/compiled.js';
 import { computeScores } from '../scoring/composite.js';
-import type { AdministrationMode, ClientRecord, InterviewRecord, InterviewStore, ScoreRecord } from '../storage/types.js';
+import type { AdministrationMode, AnswerRecord, ClientRecord, InterviewRecord, InterviewStore, ScoreRecord } from '../storage/types.js';
+import type { AnswerLookup } from '../definition/values.js';
 import { nowWithOffset } from '../storage/audit-chain.js';
 import { interviewMachine, type EarlierRound, type InterviewInput, type PersistAnswersInput, type PersistStatusInput } from './machine.js';
 import { restoreSnapshot, trimSnapshot } from './persistence.js';
-import { answerMapFromRecords } from './plan.js';
+import { answerMapFromRecords, planInterview } from './plan.js';
 
 export type InterviewActor = ActorRefFrom<typeof interviewMachine>;
 
@@ -93,6 +94,18 @@ export async function openInterview(options: OpenInterviewOptions): Promise<Inte
   // Snapshot writes are a convenience for resuming in the same state; answers never depend on them, so they are
   // serialised, latest-wins, and a failure is only reported through the next answer write.
   let lastKey = JSON.stringify(interview.snapshot ?? null);
+  const planFromStore = (records: AnswerRecord[]) => planInterview(instrument, interview.round, answerMapFromRecords(records));
+  const storeScores = async (interviewId: string, lookup: AnswerLookup) => {
+    const computedAt = nowWithOffset(now());
+    const scores: ScoreRecord[] = computeScores(instrument, interview.round, lookup).map((s) => ({
+      interviewId,
+      scoreId: s.scoreId,
+      value: s.value,
+      provenance: s.provenance,
+      computedAt,
+    }));
+    await store.putScores(interviewId, scores);
+  };
   const machine = interviewMachine.provide({
     actors: {
       persistAnswers: fromPromise<void, PersistAnswersInput>(async ({ input: i }) => {
@@ -103,19 +116,12 @@ export async function openInterview(options: OpenInterviewOptions): Promise<Inte
         });
         // The answer's transaction already stored the snapshot the machine is about to reach: no second write.
         lastKey = JSON.stringify(i.interview.snapshot ?? null);
+        // A correction after completion changes the results: recompute the scores now, not only at the next completion.
+        if (i.reason !== undefined) await storeScores(i.interviewId, planFromStore(await store.getAnswers(i.interviewId)).lookup);
       }),
       persistStatus: fromPromise<void, PersistStatusInput>(async ({ input: i }) => {
         const at = nowWithOffset(now());
-        if (i.plan) {
-          const scores: ScoreRecord[] = computeScores(instrument, interview.round, i.plan.lookup).map((s) => ({
-            interviewId: i.interviewId,
-            scoreId: s.scoreId,
-            value: s.value,
-            provenance: s.provenance,
-            computedAt: at,
-          }));
-          await store.putScores(i.interviewId, scores);
-        }
+        if (i.plan) await storeScores(i.interviewId, i.plan.lookup);
         await store.updateInterview(
           i.interviewId,
           {

@@ -165,4 +165,46 @@ export const interviewStyles = css`
   details {
     margin-block-start: 1.5rem;
   }
+  .critical {
+    background: var(--asi-panel-background, #f3f4f6);
+    border-radius: var(--asi-radius, 6px);
+    padding: 0.5rem 1rem;
+    margin-block-end: 1rem;
+  }
+  .critical h2 {
+    font-size: 1rem;
+    margin: 0.25rem 0 0.5rem;
+  }
+  .critical dl {
+    display: grid;
+    gap: 0.2rem;
+    margin: 0;
+  }
+  .critical dl > div {
+    display: flex;
+    gap: 1rem;
+    justify-content: space-between;
+  }
+  .critical dd {
+    margin: 0;
+    font-weight: 600;
+    text-align: end;
+  }
+  .previous {
+    font-weight: 600;
+    color: var(--asi-previous-color, #065f46);
+  }
+  @media print {
+    header .save-state,
+    .layout > asi-section-nav,
+    .no-print,
+    .actions,
+    details,
+    form {
+      display: none !important;
+    }
+    .layout {
+      display: block;
+    }
+  }
 `;

@@ -128,6 +128,8 @@ export class AsiInterview extends LitElement {
   @state() private scores: ScoreRecord[] = [];
   @state() private warning: { itemId: string; message: string } | null = null;
   @state() private terminating = false;
+  /** Show the client's answer from the previous round beside the question (Alt+P). */
+  @state() private showPrevious = false;
   @state() private reopening = false;
 
   private session?: InterviewSession;
@@ -262,7 +264,10 @@ export class AsiInterview extends LitElement {
     );
     if (!previous) return [];
     const answers = answerMapFromRecords(await store.getAnswers(previous.id));
-    return [{ interviewId: previous.id, round: previous.round, date: previous.startedAt.slice(0, 10), answers }];
+    // The date the previous interview recorded for itself (e.g. ASI G5), else the day it was started.
+    const recorded = instrument.def.dateItem ? answers[instrument.def.dateItem]?.value : undefined;
+    const date = typeof recorded === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(recorded) ? recorded : previous.startedAt.slice(0, 10);
+    return [{ interviewId: previous.id, round: previous.round, date, answers }];
   }
 
   private provide(): void {
@@ -358,6 +363,9 @@ export class AsiInterview extends LitElement {
       event.preventDefault();
       this.rejection = null;
       this.send({ type: 'nav.back' });
+    } else if (event.altKey && (event.key === 'p' || event.key === 'P')) {
+      event.preventDefault();
+      this.showPrevious = !this.showPrevious;
     } else if (event.key === 'PageDown' || (event.altKey && event.key === 'ArrowRight')) {
       event.preventDefault();
       this.rejection = null;
@@ -457,6 +465,10 @@ export class AsiInterview extends LitElement {
       (this.rejection?.itemId === item.id ? this.rejection.message : '') || (rejection?.itemId === item.id ? rejection.message[lang] : '');
     const value = step.value === undefined ? '' : String(step.value);
     const busy = !snapshot.matches({ active: 'answering' });
+    const sinceText = sinceDate ? this.formatDate(sinceDate) : t(lang, 'theLastInterview');
+    const text = item.sinceLast.has(round) ? (item.def.sinceLastText?.[lang] ?? item.def.text[lang]).replaceAll('{since}', sinceText) : item.def.text[lang];
+    const previous = earlier[0];
+    const previousValue = previous?.answers[item.id]?.value;
     return html`
       ${this.warning
         ? html`<div class="notice warning" role="status">
@@ -474,7 +486,15 @@ export class AsiInterview extends LitElement {
         ${item.def.critical?.length ? html`<span class="badge">★ ${t(lang, 'critical')}</span>` : nothing}
         ${item.provenance === 'project' ? html`<span class="badge">${t(lang, 'projectItem')}</span>` : nothing}
       </div>
-      ${staticHtml`<${unsafeStatic(tag)} data-control .item=${itemView(instrument, item, lang)} .value=${value} lang=${lang} .error=${error}></${unsafeStatic(tag)}>`}
+      ${this.renderCriticalItems(snapshot, instrument, item.id)}
+      ${staticHtml`<${unsafeStatic(tag)} data-control .item=${itemView(instrument, item, lang, text)} .value=${value} lang=${lang} .error=${error}></${unsafeStatic(tag)}>`}
+      ${previous && this.showPrevious
+        ? html`<p class="previous" role="status">
+            ${previousValue === undefined
+              ? t(lang, 'previousNone', { date: this.formatDate(previous.date) })
+              : t(lang, 'previous', { date: this.formatDate(previous.date), value: formatAnswer(instrument, item, previousValue, lang) })}
+          </p>`
+        : nothing}
       ${step.value !== undefined ? html`<p class="meta">${t(lang, 'current', { value: formatAnswer(instrument, item, step.value, lang) })}</p>` : nothing}
       <div class="actions" part="actions">
         <button type="button" ?disabled=${busy} @click=${() => this.send({ type: 'nav.back' })}>← ${t(lang, 'back')}</button>
@@ -484,6 +504,11 @@ export class AsiInterview extends LitElement {
           </button>`,
         )}
         <button type="button" ?disabled=${busy} @click=${() => this.send({ type: 'nav.next' })}>${t(lang, 'next')} →</button>
+        ${previous
+          ? html`<button type="button" aria-pressed=${String(this.showPrevious)} @click=${() => (this.showPrevious = !this.showPrevious)}>
+              ${t(lang, 'showPrevious')}
+            </button>`
+          : nothing}
         <button type="button" ?disabled=${busy} @click=${() => this.send({ type: 'review.open', sectionId: item.section.id })}>
           ${t(lang, 'review')}
         </button>
@@ -491,6 +516,27 @@ export class AsiInterview extends LitElement {
       </div>
       <p class="keys">${t(lang, 'keys')}</p>
     `;
+  }
+
+  /** Beside an interviewer rating: the answers it rests on (the items marked critical for it), as the paper form underlines them. */
+  private renderCriticalItems(snapshot: Snapshot, instrument: CompiledInstrument, ratingId: string) {
+    const critical = instrument.criticalItems(ratingId);
+    if (critical.length === 0) return nothing;
+    const lang = this.lang;
+    const { plan } = snapshot.context;
+    return html`<section class="critical" aria-labelledby="critical-title">
+      <h2 id="critical-title">${t(lang, 'keyItems')}</h2>
+      <dl>
+        ${critical
+          .filter((i) => plan.step(i.id))
+          .map((i) => {
+            const step = plan.step(i.id)!;
+            const answerText =
+              step.state === 'skip' ? t(lang, 'skipped') : step.value === undefined ? t(lang, 'blank') : formatAnswer(instrument, i, step.value, lang);
+            return html`<div><dt><span class="item-id">${i.id}</span> ${i.def.text[lang]}</dt><dd>${answerText}</dd></div>`;
+          })}
+      </dl>
+    </section>`;
   }
 
   /** Section review: every item of the section with its answer (or why it has none), each one a jump target. */
@@ -576,8 +622,22 @@ export class AsiInterview extends LitElement {
 
   private renderCompleted(instrument: CompiledInstrument) {
     const lang = this.lang;
+    const plan = this.view.value!.context.plan;
+    const ratings = Object.fromEntries(
+      (instrument.def.profile ?? []).flatMap((a) => a.ratings ?? []).map((id) => [id, plan.step(id)?.value]),
+    );
     return html`<p role="status">${t(lang, 'completed')}</p>
-      ${this.scores.length > 0
+      ${instrument.def.profile
+        ? html`<h2>${t(lang, 'profile')}</h2>
+            <asi-profile
+              .instrument=${instrument}
+              .scores=${this.scores.map((s) => ({ scoreId: s.scoreId, value: s.value, missing: s.provenance.missing }))}
+              .ratings=${ratings}
+              lang=${lang}
+            ></asi-profile>
+            <div class="actions no-print"><button @click=${() => window.print()}>${t(lang, 'print')}</button></div>`
+        : nothing}
+      ${this.scores.length > 0 && !instrument.def.profile
         ? html`<table>
             <caption class="visually-hidden">${t(lang, 'scores')}</caption>
             <thead><tr><th scope="col">${t(lang, 'score')}</th><th scope="col">${t(lang, 'value')}</th></tr></thead>
