@@ -2,9 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { UsageError, type Command } from './io.js';
 import { schemaCommand } from './schema.js';
+import { scoreCommand } from './score.js';
 import { validateCommand } from './validate.js';
 
-const COMMANDS: readonly Command[] = [validateCommand, schemaCommand];
+const COMMANDS: readonly Command[] = [validateCommand, scoreCommand, schemaCommand];
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
