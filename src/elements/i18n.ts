@@ -89,6 +89,8 @@ const STRINGS = {
   previousNone: { sv: 'Förra gången ({date}): inget svar', en: 'Last time ({date}): no answer' },
   showPrevious: { sv: 'Visa förra svaret (Alt+P)', en: 'Show the previous answer (Alt+P)' },
   theLastInterview: { sv: 'förra intervjun', en: 'the last interview' },
+  interval: { sv: '≈ {months} mån efter föregående ({days} dagar)', en: '≈ {months} months after the previous ({days} days)' },
+  compareRounds: { sv: 'Jämför omgångarna', en: 'Compare the rounds' },
   clients: { sv: 'Klienter', en: 'Clients' },
   newClient: { sv: 'Ny klient', en: 'New client' },
   clientCode: { sv: 'Klientkod (pseudonym)', en: 'Client code (pseudonym)' },

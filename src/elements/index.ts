@@ -13,5 +13,5 @@ export type { ItemView } from './controls/item-view.js';
 export { SelectorController } from './controllers/selector-controller.js';
 export { interviewContext, type InterviewContextValue } from './context.js';
 export { AsiClientList, type AsiClientSelectDetail } from './clients/asi-client-list.js';
-export { AsiClientRounds, type AsiInterviewOpenDetail, type AsiRoundStartDetail } from './clients/asi-client-rounds.js';
+export { AsiClientRounds, type AsiCompareDetail, type AsiInterviewOpenDetail, type AsiRoundStartDetail } from './clients/asi-client-rounds.js';
 export { AsiProfile, type ProfileScore } from './profile/asi-profile.js';

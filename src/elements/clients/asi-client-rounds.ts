@@ -9,6 +9,7 @@ import type { ClientRecord, InterviewRecord, InterviewStore, ScoreRecord } from 
 import { defaultStore } from '../default-store.js';
 import { t } from '../i18n.js';
 import { listStyles } from './list.styles.js';
+import { css } from 'lit';
 
 export interface AsiRoundStartDetail {
   clientId: string;
@@ -18,11 +19,18 @@ export interface AsiRoundStartDetail {
 export interface AsiInterviewOpenDetail {
   interviewId: string;
 }
+export interface AsiCompareDetail {
+  clientId: string;
+  instrument: string;
+  /** Completed interviews of that instrument, oldest first. */
+  interviewIds: string[];
+}
 
 declare global {
   interface HTMLElementEventMap {
     'asi-round-start': CustomEvent<AsiRoundStartDetail>;
     'asi-interview-open': CustomEvent<AsiInterviewOpenDetail>;
+    'asi-compare': CustomEvent<AsiCompareDetail>;
   }
 }
 
@@ -30,10 +38,44 @@ declare global {
  * @summary A client's interviews, newest first, with resume and view actions, and a form to start a round.
  * @fires asi-round-start - The user asked to start a round of an instrument for this client.
  * @fires asi-interview-open - The user asked to continue or view an interview.
+ * @fires asi-compare - The user asked to compare the completed rounds of an instrument.
  * @csspart table @csspart form
  */
 export class AsiClientRounds extends LitElement {
-  static override styles = listStyles;
+  static override styles = [
+    listStyles,
+    css`
+      ol {
+        list-style: none;
+        margin: 0 0 0.75rem;
+        padding: 0 0 0 1rem;
+        border-inline-start: 3px solid var(--asi-accent-color, #1d4ed8);
+      }
+      li {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.35rem 1rem;
+        align-items: center;
+        padding: 0.4rem 0;
+        border-block-end: 1px solid var(--asi-border-color, #e5e7eb);
+      }
+      .round {
+        font-weight: 600;
+        min-inline-size: 9rem;
+      }
+      .interval,
+      small,
+      .scores {
+        color: var(--asi-muted-color, #4a5563);
+      }
+      li button {
+        margin-inline-start: auto;
+      }
+      h4 {
+        margin-block: 1rem 0.5rem;
+      }
+    `,
+  ];
 
   @property({ attribute: false }) store?: InterviewStore;
   @property({ attribute: 'client-id' }) clientId = '';
@@ -85,6 +127,54 @@ export class AsiClientRounds extends LitElement {
     this.dispatchEvent(new CustomEvent<AsiInterviewOpenDetail>('asi-interview-open', { detail: { interviewId }, bubbles: true, composed: true }));
   }
 
+  /** One timeline per instrument, oldest round first, with the interval since the round before. */
+  private renderTimelines(byId: Map<string, CompiledInstrument>) {
+    const lang = this.lang;
+    const groups = new Map<string, InterviewRecord[]>();
+    for (const i of [...this.interviews].sort((a, b) => a.startedAt.localeCompare(b.startedAt)))
+      groups.set(i.instrumentId, [...(groups.get(i.instrumentId) ?? []), i]);
+    return [...groups].map(([instrumentId, rounds]) => {
+      const inst = byId.get(instrumentId);
+      const completed = rounds.filter((r) => r.status === 'completed');
+      return html`<section class="timeline" aria-label=${inst?.def.title[lang] ?? instrumentId}>
+        <h4>${inst?.def.title[lang] ?? instrumentId}</h4>
+        <ol part="timeline">
+          ${rounds.map((i, index) => {
+            const open = i.status === 'in-progress' || i.status === 'paused';
+            const before = rounds[index - 1];
+            return html`<li>
+              <span class="round">${inst?.round(i.round)?.title[lang] ?? i.round}</span>
+              <span>${this.date(i.startedAt)}</span>
+              <span class="status">${t(lang, `status${i.status.replace('-', '_')}` as never)}</span>
+              ${before ? html`<span class="interval">${this.interval(before.startedAt, i.startedAt)}</span>` : nothing}
+              <span class="scores">${(this.scores.get(i.id) ?? []).map((s) => `${s.scoreId} ${s.value === null ? '–' : s.value.toFixed(2)}`).join(' · ')}</span>
+              <small>v${i.instrumentVersion}</small>
+              <button class=${open ? 'primary' : ''} @click=${() => this.open(i.id)} aria-label="${t(lang, open ? 'continue' : 'view')}: ${inst?.round(i.round)?.title[lang] ?? i.round} ${this.date(i.startedAt)}">
+                ${t(lang, open ? 'continue' : 'view')}
+              </button>
+            </li>`;
+          })}
+        </ol>
+        ${completed.length >= 2
+          ? html`<button @click=${() => this.compare(instrumentId, completed.map((c) => c.id))}>${t(lang, 'compareRounds')}</button>`
+          : nothing}
+      </section>`;
+    });
+  }
+
+  /** Time between two rounds in days and approximate months (a month is 30.44 days on average). */
+  private interval(fromIso: string, toIso: string): string {
+    const day = (iso: string) => Date.UTC(+iso.slice(0, 4), +iso.slice(5, 7) - 1, +iso.slice(8, 10)) / 86_400_000;
+    const days = Math.round(day(toIso) - day(fromIso));
+    return t(this.lang, 'interval', { months: Math.round(days / 30.44), days });
+  }
+
+  private compare(instrument: string, interviewIds: string[]): void {
+    this.dispatchEvent(
+      new CustomEvent<AsiCompareDetail>('asi-compare', { detail: { clientId: this.clientId, instrument, interviewIds }, bubbles: true, composed: true }),
+    );
+  }
+
   private date(iso: string | undefined): string {
     return iso ? iso.slice(0, 10) : '–';
   }
@@ -114,31 +204,7 @@ export class AsiClientRounds extends LitElement {
       </section>
       <section aria-labelledby="interviews">
         <h3 id="interviews">${t(lang, 'interviews')}</h3>
-        ${this.interviews.length === 0
-          ? html`<p>${t(lang, 'noInterviews')}</p>`
-          : html`<table part="table">
-              <thead>
-                <tr>
-                  <th scope="col">${t(lang, 'instrument')}</th><th scope="col">${t(lang, 'round')}</th>
-                  <th scope="col">${t(lang, 'started')}</th><th scope="col">${t(lang, 'status')}</th>
-                  <th scope="col">${t(lang, 'scores')}</th><td></td>
-                </tr>
-              </thead>
-              <tbody>
-                ${this.interviews.map((i) => {
-                  const inst = byId.get(i.instrumentId);
-                  const open = i.status === 'in-progress' || i.status === 'paused';
-                  return html`<tr>
-                    <td>${inst?.def.title[lang] ?? i.instrumentId} <small>${i.instrumentVersion}</small></td>
-                    <td>${inst?.round(i.round)?.title[lang] ?? i.round}</td>
-                    <td>${this.date(i.startedAt)}</td>
-                    <td>${t(lang, `status${i.status.replace('-', '_')}` as never)}${i.completedAt ? ` ${this.date(i.completedAt)}` : ''}</td>
-                    <td>${(this.scores.get(i.id) ?? []).map((s) => html`${s.scoreId} ${s.value === null ? '–' : s.value.toFixed(3)} `)}</td>
-                    <td><button class=${open ? 'primary' : ''} @click=${() => this.open(i.id)}>${t(lang, open ? 'continue' : 'view')}</button></td>
-                  </tr>`;
-                })}
-              </tbody>
-            </table>`}
+        ${this.interviews.length === 0 ? html`<p>${t(lang, 'noInterviews')}</p>` : this.renderTimelines(byId)}
       </section>
     `;
   }
