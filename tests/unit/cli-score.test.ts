@@ -10,7 +10,7 @@ import { BUILTIN_INSTRUMENTS, builtinDefinition, loadInstrument, type CompiledIn
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Worked examples from an independent implementation; outside the repository, so the test skips without them. */
-const ASI_EXAMPLES = '/work/shared/reference/asi-composite-examples.json';
+const ASI_EXAMPLES = new URL('../fixtures/asi-composite-examples.json', import.meta.url).pathname;
 
 type Scored = Extract<ScoreLine, { scores: unknown }>;
 type Failed = Extract<ScoreLine, { error: string }>;

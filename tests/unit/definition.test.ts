@@ -62,7 +62,7 @@ describe('the demo instrument', () => {
   });
 
   it('an unknown built-in instrument is a DefinitionError naming the available ones', async () => {
-    await expect(builtinDefinition('asi-x')).rejects.toThrow('No built-in instrument "asi-x" (available: demo)');
+    await expect(builtinDefinition('asi-x')).rejects.toThrow('No built-in instrument "asi-x" (available: demo, asi)');
   });
 });
 
@@ -184,8 +184,16 @@ describe('invalid definitions name the JSON path and the problem', () => {
       },
       [{ path: 'scales[1].id', message: 'Duplicate scale id "client04"' }],
     ],
-    ['duplicate score id', (d) => (d.scores[1].id = 'HEALTH'), [{ path: 'scores[1].id', message: 'Duplicate score id "HEALTH"' }]],
-    ['score id equal to an item id', (d) => (d.scores[1].id = 'W_DAYS'), [{ path: 'scores[1].id', message: 'Score id "W_DAYS" is also an item id' }]],
+    // (the profile's reference to WORK is dropped so that each case shows only its own problem)
+    ['duplicate score id', (d) => ((d.scores[1].id = 'HEALTH'), (d.profile[1].scores = [])), [{ path: 'scores[1].id', message: 'Duplicate score id "HEALTH"' }]],
+    [
+      'score id equal to an item id',
+      (d) => ((d.scores[1].id = 'W_DAYS'), (d.profile[1].scores = [])),
+      [{ path: 'scores[1].id', message: 'Score id "W_DAYS" is also an item id' }],
+    ],
+    ['profile naming an unknown score', (d) => (d.profile[1].scores = ['NOPE']), [{ path: 'profile[1].scores[0]', message: 'Unknown score "NOPE"' }]],
+    ['profile naming an unknown rating item', (d) => (d.profile[0].ratings = ['NOPE']), [{ path: 'profile[0].ratings[0]', message: 'Unknown item "NOPE"' }]],
+    ['dateItem that is not a date item', (d) => (d.dateItem = 'H_DAYS'), [{ path: 'dateItem', message: 'Item "H_DAYS" is a days item, not a date' }]],
     // Scores
     [
       'a score reported in a round that does not ask an input',

@@ -4,6 +4,7 @@ import { DefinitionError } from './problems.js';
 const LOADERS: Record<string, () => Promise<{ default: unknown }>> = {
   // No import attribute: Vite's dev server serves JSON as a JS module, which a `type: 'json'` import would reject.
   demo: () => import('../../../instruments/demo/demo.json'),
+  asi: () => import('../../../instruments/asi/asi.json'),
 };
 
 export const BUILTIN_INSTRUMENTS: readonly string[] = Object.keys(LOADERS);
