@@ -3,6 +3,8 @@ export * from './core/definition/index.js';
 export * from './core/expression/index.js';
 export * from './core/flow/index.js';
 export * from './core/scoring/composite.js';
+export * from './core/scoring/change.js';
+export * from './core/scoring/group.js';
 export * from './core/storage/types.js';
 export { createMemoryStore } from './core/storage/memory-store.js';
 export { nowWithOffset, verifyChain } from './core/storage/audit-chain.js';
