@@ -493,6 +493,27 @@ describe('ASI definition: composite scores', () => {
     }
   });
 
+  it('scores EMP through the skip rule: E4 = 0 fills E5 with 0 (hand-computed)', () => {
+    const plan = planInterview(instrument, 'grund', { E4: { value: 0, source: 'entered' }, E11: { value: 10, source: 'entered' }, E12: { value: 0, source: 'entered' } });
+    const emp = computeScores(instrument, 'grund', plan.lookup).find((r) => r.scoreId === 'EMP')!;
+    // 1 − (E4/4 + E5/4 + E11/120 + 0) = 1 − (0 + 0 + 10/120) with E12 = 0 (ln term 0)
+    expect(emp.value).toBeCloseTo(1 - 10 / 120, 12);
+    expect(emp.provenance.inputs).toMatchObject({ E4: 0, E5: 0, E11: 10, E12: 0 });
+  });
+
+  it('never treats X, N or blank in an ordinary input as 0 (hand-computed otherwise)', () => {
+    const med = (answers: Record<string, AnswerValue>) => computeScores(instrument, 'grund', (id) => answers[id]).find((r) => r.scoreId === 'MED')!;
+    expect(med({ M6: 9, M7: 3, M8: 0 }).value).toBeCloseTo(9 / 90 + 3 / 12 + 0 / 12, 12);
+    for (const code of ['X', 'N'] as const) {
+      expect(med({ M6: code, M7: 3, M8: 0 })).toMatchObject({ value: null, provenance: { missing: ['M6'] } });
+    }
+    expect(med({ M7: 3, M8: 0 })).toMatchObject({ value: null, provenance: { missing: ['M6'] } });
+    const alc = computeScores(instrument, 'grund', (id) => ({ D1_30: 4, D2_30: 1, D26: 2, D28: 1, D30: 2, D23: 'X' })[id as 'D1_30']).find((r) => r.scoreId === 'ALC')!;
+    expect(alc).toMatchObject({ value: null, provenance: { missing: ['D23'] } });
+    const alcOk = computeScores(instrument, 'grund', (id) => ({ D1_30: 4, D2_30: 1, D26: 2, D28: 1, D30: 2, D23: 1500 })[id as 'D1_30']).find((r) => r.scoreId === 'ALC')!;
+    expect(alcOk.value).toBeCloseTo((4 + 1 + 2) / 180 + (1 + 2) / 24 + Math.log(1500) / 44, 12);
+  });
+
   it('makes FAM missing for a blank relationship item, but not for X/N', () => {
     const base: Record<string, AnswerValue> = { F3: 1, F30: 0, F32: 0, F34: 0 };
     for (let n = 18; n <= 26; n++) base[`F${n}_30`] = 'N';
