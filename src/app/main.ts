@@ -23,7 +23,7 @@ function applyLanguage(): void {
   document.documentElement.lang = lang;
   for (const button of document.querySelectorAll<HTMLButtonElement>('[data-lang]')) button.setAttribute('aria-pressed', String(button.dataset.lang === lang));
   for (const el of document.querySelectorAll<HTMLElement>('[data-i18n]')) el.textContent = TEXT[el.dataset.i18n as keyof typeof TEXT][lang];
-  for (const el of view.querySelectorAll<HTMLElement & { lang: string }>('asi-interview, asi-client-list, asi-client-rounds')) el.lang = lang;
+  for (const el of view.querySelectorAll<HTMLElement & { lang: string }>('asi-interview, asi-client-list, asi-client-rounds, asi-comparison')) el.lang = lang;
 }
 
 function link(href: string, text: string): HTMLAnchorElement {
@@ -53,6 +53,7 @@ function showClient(clientId: string): void {
   rounds.lang = lang;
   rounds.addEventListener('asi-round-start', (e) => go(`#/start/${e.detail.clientId}/${e.detail.instrument}/${e.detail.round}`));
   rounds.addEventListener('asi-interview-open', (e) => go(`#/client/${clientId}/interview/${e.detail.interviewId}`));
+  rounds.addEventListener('asi-compare', (e) => go(`#/client/${clientId}/compare/${e.detail.interviewIds.join(',')}`));
   view.replaceChildren(link('#/', TEXT.allClients[lang]), rounds);
 }
 
@@ -69,6 +70,12 @@ async function route(): Promise<void> {
     const element = document.createElement('asi-interview');
     element.interviewId = c;
     return showInterview(element, a);
+  }
+  if (page === 'client' && a && b === 'compare' && c) {
+    const comparison = document.createElement('asi-comparison');
+    comparison.interviewIds = c.split(',');
+    comparison.lang = lang;
+    return void view.replaceChildren(link(`#/client/${a}`, TEXT.back[lang]), comparison);
   }
   if (page === 'client' && a) return showClient(a);
   if (page === 'start' && a && b && c) {

@@ -5,6 +5,7 @@ import { CONTROL_TAGS } from './controls/registry.js';
 import { AsiClientList } from './clients/asi-client-list.js';
 import { AsiClientRounds } from './clients/asi-client-rounds.js';
 import { AsiProfile } from './profile/asi-profile.js';
+import { AsiComparison } from './comparison/asi-comparison.js';
 
 const ELEMENTS: Record<string, CustomElementConstructor> = {
   'asi-interview': AsiInterview,
@@ -12,6 +13,7 @@ const ELEMENTS: Record<string, CustomElementConstructor> = {
   'asi-client-list': AsiClientList,
   'asi-client-rounds': AsiClientRounds,
   'asi-profile': AsiProfile,
+  'asi-comparison': AsiComparison,
   ...CONTROL_TAGS,
 };
 
@@ -29,5 +31,6 @@ declare global {
     'asi-client-list': AsiClientList;
     'asi-client-rounds': AsiClientRounds;
     'asi-profile': AsiProfile;
+    'asi-comparison': AsiComparison;
   }
 }

@@ -15,3 +15,4 @@ export { interviewContext, type InterviewContextValue } from './context.js';
 export { AsiClientList, type AsiClientSelectDetail } from './clients/asi-client-list.js';
 export { AsiClientRounds, type AsiCompareDetail, type AsiInterviewOpenDetail, type AsiRoundStartDetail } from './clients/asi-client-rounds.js';
 export { AsiProfile, type ProfileScore } from './profile/asi-profile.js';
+export { AsiComparison } from './comparison/asi-comparison.js';
