@@ -1,4 +1,4 @@
-// Root export: the headless core (definitions, expressions, flow, scoring, storage). Runs in Node; no DOM needed.
+// Root export: the headless core (definitions, expressions, flow, scoring, storage, exchange). Runs in Node; no DOM needed.
 export * from './core/definition/index.js';
 export * from './core/expression/index.js';
 export * from './core/flow/index.js';
@@ -6,5 +6,6 @@ export * from './core/scoring/composite.js';
 export * from './core/scoring/change.js';
 export * from './core/scoring/group.js';
 export * from './core/storage/types.js';
+export * from './core/exchange/index.js';
 export { createMemoryStore } from './core/storage/memory-store.js';
 export { nowWithOffset, verifyChain } from './core/storage/audit-chain.js';

@@ -1,6 +1,8 @@
 // Behaviour every InterviewStore must show, run against each implementation by vitest (Node) and mocha (Chromium).
+import { sealEvents } from '../../src/core/storage/audit-chain.js';
+import type { AuditDraft } from '../../src/core/storage/audit-chain.js';
 import { StorageError } from '../../src/core/storage/types.js';
-import type { AnswerChange, ClientRecord, InterviewRecord, InterviewStore, ScoreRecord } from '../../src/core/storage/types.js';
+import type { AnswerChange, AnswerRecord, AuditEvent, ClientRecord, InterviewRecord, InterviewStore, ScoreRecord, StoreRecords } from '../../src/core/storage/types.js';
 
 /** The chai-style subset both vitest's `expect` and chai's support. */
 interface Assertion {
@@ -317,6 +319,184 @@ export function runStoreContract(api: TestApi, name: string, makeStore: () => Pr
         expectStorageError(await rejectionOf(store.putScores('ghost', [{ ...score('MED', 1), interviewId: 'ghost' }])), 'not-found');
         expectStorageError(await rejectionOf(store.putScores('i1', [{ ...score('MED', 1), interviewId: 'other' }])), 'invalid');
         expect(await store.getScores('i1')).to.deep.equal([]);
+      });
+    });
+
+    describe('importRecords', () => {
+      const answer = (interviewId: string, itemId: string, value: AnswerRecord['value']): AnswerRecord => ({
+        interviewId,
+        itemId,
+        value,
+        source: 'entered',
+        updatedAt: AT,
+      });
+      const draft = (interviewId: string, itemId: string, value: number): AuditDraft => ({
+        interviewId,
+        type: 'answer',
+        itemId,
+        old: null,
+        new: value,
+        at: AT,
+        actor: 'IV',
+      });
+      const score = (interviewId: string, scoreId: string, value: number | null): ScoreRecord => ({
+        interviewId,
+        scoreId,
+        value,
+        provenance: {
+          algorithm: { id: 'demo', version: '1' },
+          instrument: { id: 'asi', version: '1.0.0' },
+          inputs: { A1: 1 },
+          missing: [],
+        },
+        computedAt: AT,
+      });
+      const none = (): StoreRecords => ({ clients: [], interviews: [], answers: [], audit: [], scores: [] });
+      /** A new client with one interview, two answers, their audit events and a score. */
+      const newInterview = async (clientId = 'c9', interviewId = 'i9'): Promise<StoreRecords> => ({
+        clients: [aClient(clientId)],
+        interviews: [anInterview(interviewId, clientId)],
+        answers: [answer(interviewId, 'A1', 1), answer(interviewId, 'A2', 'X')],
+        audit: await sealEvents([draft(interviewId, 'A1', 1), draft(interviewId, 'A2', 2)], ''),
+        scores: [score(interviewId, 'MED', 0.5)],
+      });
+      /** Everything the store holds, through the public API. */
+      const everything = async () => {
+        const interviews = await store.listInterviews();
+        return {
+          clients: await store.listClients(),
+          interviews,
+          details: await Promise.all(
+            interviews.map(async (i) => ({
+              answers: await store.getAnswers(i.id),
+              audit: await store.getAuditLog(i.id),
+              scores: await store.getScores(i.id),
+            })),
+          ),
+        };
+      };
+      const expectRejectedUnchanged = async (records: StoreRecords, mode?: 'add' | 'replace') => {
+        const before = await everything();
+        const error = await rejectionOf(store.importRecords(records, mode ? { mode } : undefined));
+        expectStorageError(error, 'invalid');
+        expect(await everything()).to.deep.equal(before);
+        return error as StorageError;
+      };
+
+      it('imports clients, interviews, answers, audit events and scores, keeping the events’ hashes', async () => {
+        const records = await newInterview();
+        await store.importRecords(records);
+        expect(await store.getClient('c9')).to.deep.equal(aClient('c9'));
+        expect(await store.getInterview('i9')).to.deep.equal(anInterview('i9', 'c9'));
+        expect(await store.getAnswers('i9')).to.deep.equal(records.answers);
+        const audit = await store.getAuditLog('i9');
+        expect(audit.map((e) => e.hash)).to.deep.equal(records.audit.map((e) => e.hash));
+        expect(audit.every((e) => typeof e.seq === 'number')).to.be.true;
+        expect(await store.verifyAuditLog('i9')).to.deep.equal({ ok: true });
+        expect(await store.getScores('i9')).to.deep.equal(records.scores);
+        // The imported interview goes on like any other.
+        await store.saveAnswers('i9', [entered('A1', 2)], { actor: 'IV' });
+        expect(await store.verifyAuditLog('i9')).to.deep.equal({ ok: true });
+      });
+
+      it('appends imported events after the stored ones, with new seqs, in their original order', async () => {
+        await store.saveAnswers('i1', [entered('A1', 1)], { actor: 'IV' });
+        const stored = await store.getAuditLog('i1');
+        const i9 = await newInterview();
+        const more = await sealEvents([draft('i1', 'A2', 2), draft('i1', 'A3', 3)], stored[0]!.hash);
+        // Interleaved across interviews, and carrying another store's seqs, which must not be kept.
+        const audit = [{ ...more[0]!, seq: 1 }, i9.audit[0]!, more[1]!, i9.audit[1]!];
+        await store.importRecords({ ...i9, audit, answers: [...i9.answers, answer('i1', 'A2', 2)] });
+        const log = await store.getAuditLog('i1');
+        expect(log.map((e) => e.hash)).to.deep.equal([stored[0]!.hash, more[0]!.hash, more[1]!.hash]);
+        const seqs = [...log, ...(await store.getAuditLog('i9'))].map((e) => e.seq!);
+        expect(new Set(seqs).size).to.equal(5);
+        expect(log[0]!.seq! < log[1]!.seq! && log[1]!.seq! < log[2]!.seq!).to.be.true;
+        expect(await store.verifyAuditLog('i1')).to.deep.equal({ ok: true });
+        expect(await store.verifyAuditLog('i9')).to.deep.equal({ ok: true });
+      });
+
+      it('writes nothing when a late record fails: a key that is already stored', async () => {
+        await store.putScores('i1', [score('i1', 'MED', 0.1)]);
+        const records = await newInterview();
+        // Written last, after the new client, interview, answers and events have gone through.
+        records.scores.push(score('i1', 'MED', 0.9));
+        const error = await expectRejectedUnchanged(records);
+        expect(error.message).to.match(/MED/);
+      });
+
+      it('writes nothing when a key is repeated in the same import', async () => {
+        const records = await newInterview();
+        records.answers.push(answer('i9', 'A1', 5));
+        await expectRejectedUnchanged(records);
+        await expectRejectedUnchanged({ ...(await newInterview()), clients: [aClient('c9'), aClient('c9')] }, 'replace');
+      });
+
+      it('writes nothing for a client or interview that already exists in add mode', async () => {
+        await expectRejectedUnchanged({ ...none(), clients: [aClient('c9'), aClient('c1')] });
+        await expectRejectedUnchanged({ ...none(), interviews: [anInterview('i1')] });
+      });
+
+      it('writes nothing for records that refer to a client or interview neither stored nor imported', async () => {
+        await expectRejectedUnchanged({ ...none(), interviews: [anInterview('i9', 'ghost')] });
+        await expectRejectedUnchanged({ ...none(), answers: [answer('ghost', 'A1', 1)] });
+        await expectRejectedUnchanged({ ...none(), scores: [score('ghost', 'MED', 1)] });
+        const events = await sealEvents([draft('ghost', 'A1', 1)], '');
+        await expectRejectedUnchanged({ ...none(), audit: events });
+      });
+
+      it('writes nothing when imported events do not continue the stored chain', async () => {
+        await store.saveAnswers('i1', [entered('A1', 1)], { actor: 'IV' });
+        // Chained from the start, as if the stored event were not there: a fork.
+        const forked = await sealEvents([draft('i1', 'A2', 2)], '');
+        await expectRejectedUnchanged({ ...none(), audit: forked });
+        // Linked to each other out of order.
+        const [first, second] = (await newInterview()).audit as [AuditEvent, AuditEvent];
+        await expectRejectedUnchanged({ ...(await newInterview()), audit: [second, first] });
+      });
+
+      it('writes nothing when a record cannot be stored', async () => {
+        const records = await newInterview();
+        records.interviews[0]!.snapshot = { resume: () => 'A1' };
+        const before = await everything();
+        expectStorageError(await rejectionOf(store.importRecords(records)), 'invalid');
+        expect(await everything()).to.deep.equal(before);
+      });
+
+      it('replaces clients and interviews as a whole in replace mode, and only appends to the audit log', async () => {
+        await store.saveAnswers('i1', [entered('A1', 1), entered('A2', 2)], { actor: 'IV' });
+        await store.putScores('i1', [score('i1', 'MED', 0.1), score('i1', 'PSY', 0.2)]);
+        const stored = await store.getAuditLog('i1');
+        const tail = await sealEvents([draft('i1', 'A3', 3)], stored.at(-1)!.hash);
+        const interview = { ...anInterview('i1'), status: 'completed' as const, completedAt: AT };
+        await store.importRecords(
+          {
+            clients: [{ ...aClient('c1'), code: 'NEW' }],
+            interviews: [interview],
+            answers: [answer('i1', 'A1', 1), answer('i1', 'A3', 3)],
+            audit: tail,
+            scores: [score('i1', 'MED', 0.7)],
+          },
+          { mode: 'replace' },
+        );
+        expect((await store.getClient('c1'))?.code).to.equal('NEW');
+        expect(await store.getInterview('i1')).to.deep.equal(interview);
+        expect((await store.getAnswers('i1')).map((a) => a.itemId)).to.deep.equal(['A1', 'A3']);
+        expect(await store.getScores('i1')).to.deep.equal([score('i1', 'MED', 0.7)]);
+        expect((await store.getAuditLog('i1')).map((e) => e.hash)).to.deep.equal([...stored.map((e) => e.hash), tail[0]!.hash]);
+        expect(await store.verifyAuditLog('i1')).to.deep.equal({ ok: true });
+      });
+
+      it('exports every record, when it offers exportRecords', async () => {
+        if (!store.exportRecords) return;
+        const records = await newInterview();
+        await store.importRecords(records);
+        const all = await store.exportRecords();
+        expect(all.clients.map((c) => c.id).sort()).to.deep.equal(['c1', 'c9']);
+        expect(all.interviews.map((i) => i.id).sort()).to.deep.equal(['i1', 'i9']);
+        expect(all.answers).to.deep.equal(records.answers);
+        expect(all.audit.map((e) => e.hash)).to.deep.equal(records.audit.map((e) => e.hash));
+        expect(all.scores).to.deep.equal(records.scores);
       });
     });
 

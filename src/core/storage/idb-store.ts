@@ -9,11 +9,26 @@ import type {
   ClientRecord,
   InterviewRecord,
   InterviewStore,
+  ImportMode,
   SaveOptions,
   ScoreRecord,
+  StoreRecords,
 } from './types.js';
 import { StorageError } from './types.js';
-import { newestFirst, notFound, planWrite, serialized, toStorageError, validateWrite } from './write-plan.js';
+import {
+  alreadyStored,
+  checkImportedChains,
+  danglingImport,
+  importReferences,
+  newestFirst,
+  notFound,
+  planWrite,
+  serialized,
+  toStorageError,
+  validateImport,
+  validateWrite,
+  withoutSeq,
+} from './write-plan.js';
 
 interface Schema extends DBSchema {
   clients: { key: string; value: ClientRecord };
@@ -314,6 +329,77 @@ export class IdbInterviewStore implements InterviewStore {
   }
   getScores(interviewId: string): Promise<ScoreRecord[]> {
     return this.run((db) => db.getAllFromIndex('scores', 'byInterview', interviewId));
+  }
+
+  importRecords(records: StoreRecords, options: { mode?: ImportMode } = {}): Promise<void> {
+    const mode = options.mode ?? 'add';
+    try {
+      validateImport(records);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const refs = importReferences(records);
+    const chained = [...new Set(records.audit.map((e) => e.interviewId))];
+    return this.writes(() =>
+      this.run((db) =>
+        inWriteTx(db, ['clients', 'interviews', 'answers', 'audit', 'scores'], async (tx) => {
+          for (const id of refs.clientIds) if ((await tx.objectStore('clients').getKey(id)) === undefined) throw danglingImport('client', id);
+          for (const id of refs.interviewIds) {
+            if ((await tx.objectStore('interviews').getKey(id)) === undefined) throw danglingImport('interview', id);
+          }
+          const tips = new Map<string, string>();
+          for (const id of chained) {
+            const cursor = await tx.objectStore('audit').index('byInterview').openCursor(id, 'prev');
+            tips.set(id, cursor?.value.hash ?? '');
+          }
+          checkImportedChains(records.audit, tips);
+
+          // 'add' relies on IndexedDB's own key check: a stored key fails the request and so the whole transaction.
+          const write = async <T>(request: Promise<T>, what: () => string) => {
+            try {
+              return await request;
+            } catch (error) {
+              throw (error as { name?: unknown } | null)?.name === 'ConstraintError' ? alreadyStored(what(), error) : error;
+            }
+          };
+          const add = mode === 'add';
+          for (const c of records.clients) {
+            await write(add ? tx.objectStore('clients').add(c) : tx.objectStore('clients').put(c), () => `Client ${c.id}`);
+          }
+          for (const i of records.interviews) {
+            await write(add ? tx.objectStore('interviews').add(i) : tx.objectStore('interviews').put(i), () => `Interview ${i.id}`);
+            if (!add) {
+              // Replacing an interview replaces its whole state, so answers and scores the import lacks must go.
+              for (const key of await tx.objectStore('answers').index('byInterview').getAllKeys(i.id)) await tx.objectStore('answers').delete(key);
+              for (const key of await tx.objectStore('scores').index('byInterview').getAllKeys(i.id)) await tx.objectStore('scores').delete(key);
+            }
+          }
+          for (const a of records.answers) {
+            const what = () => `The answer to ${a.itemId} in interview ${a.interviewId}`;
+            await write(add ? tx.objectStore('answers').add(a) : tx.objectStore('answers').put(a), what);
+          }
+          for (const e of records.audit) await tx.objectStore('audit').add(withoutSeq(e));
+          for (const x of records.scores) {
+            const what = () => `Score ${x.scoreId} of interview ${x.interviewId}`;
+            await write(add ? tx.objectStore('scores').add(x) : tx.objectStore('scores').put(x), what);
+          }
+        }),
+      ),
+    );
+  }
+
+  exportRecords(): Promise<StoreRecords> {
+    return this.run(async (db) => {
+      const tx = db.transaction(['clients', 'interviews', 'answers', 'audit', 'scores']);
+      const [clients, interviews, answers, audit, scores] = await Promise.all([
+        tx.objectStore('clients').getAll(),
+        tx.objectStore('interviews').getAll(),
+        tx.objectStore('answers').getAll(),
+        tx.objectStore('audit').getAll(),
+        tx.objectStore('scores').getAll(),
+      ]);
+      return { clients, interviews, answers, audit, scores };
+    });
   }
 
   close(): void {

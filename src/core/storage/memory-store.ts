@@ -9,9 +9,23 @@ import type {
   InterviewStore,
   SaveOptions,
   ScoreRecord,
+  StoreRecords,
 } from './types.js';
 import { StorageError } from './types.js';
-import { newestFirst, notFound, planWrite, serialized, toStorageError, validateWrite } from './write-plan.js';
+import {
+  alreadyStored,
+  checkImportedChains,
+  danglingImport,
+  importReferences,
+  newestFirst,
+  notFound,
+  planWrite,
+  serialized,
+  toStorageError,
+  validateImport,
+  validateWrite,
+  withoutSeq,
+} from './write-plan.js';
 
 /** The memory store's raw records, reachable only through {@link memoryStoreRecords}. */
 export interface MemoryRecords {
@@ -76,6 +90,50 @@ export function createMemoryStore(options: { now?: () => Date } = {}): Interview
     });
   }
 
+  function importRecords(records: StoreRecords, mode: 'add' | 'replace'): Promise<void> {
+    return queue(async () => {
+      open();
+      validateImport(records);
+      const incoming = copy(records);
+      const refs = importReferences(incoming);
+      const missingClient = refs.clientIds.find((id) => !db.clients.has(id));
+      if (missingClient !== undefined) throw danglingImport('client', missingClient);
+      const missingInterview = refs.interviewIds.find((id) => !db.interviews.has(id));
+      if (missingInterview !== undefined) throw danglingImport('interview', missingInterview);
+      const tips = new Map<string, string>();
+      for (const event of db.audit) tips.set(event.interviewId, event.hash);
+      checkImportedChains(incoming.audit, tips);
+      if (mode === 'add') {
+        const client = incoming.clients.find((c) => db.clients.has(c.id));
+        if (client) throw alreadyStored(`Client ${client.id}`);
+        const interview = incoming.interviews.find((i) => db.interviews.has(i.id));
+        if (interview) throw alreadyStored(`Interview ${interview.id}`);
+        const answer = incoming.answers.find((a) => db.answers.get(a.interviewId)?.has(a.itemId));
+        if (answer) throw alreadyStored(`The answer to ${answer.itemId} in interview ${answer.interviewId}`);
+        const score = incoming.scores.find((x) => db.scores.get(x.interviewId)?.has(x.scoreId));
+        if (score) throw alreadyStored(`Score ${score.scoreId} of interview ${score.interviewId}`);
+      }
+      // Everything below is synchronous: the memory equivalent of one committed transaction.
+      for (const client of incoming.clients) db.clients.set(client.id, client);
+      for (const interview of incoming.interviews) {
+        db.interviews.set(interview.id, interview);
+        // Replacing an interview replaces its whole state; in 'add' mode there is nothing stored to drop.
+        db.answers.delete(interview.id);
+        db.scores.delete(interview.id);
+      }
+      for (const answer of incoming.answers) {
+        const answers = db.answers.get(answer.interviewId) ?? new Map<string, AnswerRecord>();
+        db.answers.set(answer.interviewId, answers.set(answer.itemId, answer));
+      }
+      let seq = db.audit.at(-1)?.seq ?? 0;
+      for (const event of incoming.audit) db.audit.push({ ...withoutSeq(event), seq: ++seq });
+      for (const score of incoming.scores) {
+        const scores = db.scores.get(score.interviewId) ?? new Map<string, ScoreRecord>();
+        db.scores.set(score.interviewId, scores.set(score.scoreId, score));
+      }
+    });
+  }
+
   const store: InterviewStore = {
     async putClient(client) {
       open();
@@ -136,6 +194,21 @@ export function createMemoryStore(options: { now?: () => Date } = {}): Interview
     async getScores(interviewId) {
       open();
       return copy([...(db.scores.get(interviewId)?.values() ?? [])].sort(byKey((s) => s.scoreId)));
+    },
+
+    importRecords(records, opts = {}) {
+      return importRecords(records, opts.mode ?? 'add');
+    },
+    async exportRecords() {
+      open();
+      const nested = <T>(map: Map<string, Map<string, T>>) => [...map.values()].flatMap((inner) => [...inner.values()]);
+      return copy({
+        clients: [...db.clients.values()],
+        interviews: [...db.interviews.values()],
+        answers: nested(db.answers),
+        audit: db.audit,
+        scores: nested(db.scores),
+      });
     },
 
     close() {

@@ -93,6 +93,26 @@ export interface SaveOptions {
   interview?: Partial<Omit<InterviewRecord, 'id' | 'clientId' | 'instrumentId' | 'instrumentVersion'>>;
 }
 
+/**
+ * Every record a store holds, as a backup carries it. `audit` is in log order (each interview's events in the order
+ * they were appended); a store assigns its own `seq` on import, so incoming `seq` values are ignored.
+ */
+export interface StoreRecords {
+  clients: ClientRecord[];
+  interviews: InterviewRecord[];
+  answers: AnswerRecord[];
+  audit: AuditEvent[];
+  scores: ScoreRecord[];
+}
+
+/**
+ * `add`: every client, interview, answer and score must be new (a key already stored, or repeated in the import,
+ * fails the whole import). `replace`: a client or interview whose id is stored is overwritten, and each imported
+ * interview's stored answers and scores are replaced by the imported ones as a whole. Audit events are only ever
+ * appended, in both modes.
+ */
+export type ImportMode = 'add' | 'replace';
+
 export type StorageErrorCode = 'quota' | 'aborted' | 'closed' | 'not-found' | 'invalid' | 'blocked' | 'unknown';
 
 /** Every store failure surfaces as this, with a code the UI can act on and a plain message. */
@@ -133,6 +153,21 @@ export interface InterviewStore {
 
   putScores(interviewId: string, scores: ScoreRecord[]): Promise<void>;
   getScores(interviewId: string): Promise<ScoreRecord[]>;
+
+  /**
+   * Writes restored records (a backup, another unit's bundle) in one transaction with strict durability: all or
+   * nothing. Audit events keep their hashes and are appended in the given order with new `seq`s; each interview's
+   * first imported event must chain onto its last stored one, so an import can never break or fork a chain.
+   * Every interview must belong to a client, and every answer, event and score to an interview, that is stored or
+   * imported. Any failure rejects with a StorageError ('invalid' for records that do not fit) and writes nothing.
+   * It does not check answers against the instrument: importers validate first (see core/exchange).
+   */
+  importRecords(records: StoreRecords, options?: { mode?: ImportMode }): Promise<void>;
+  /**
+   * Every record, read in one transaction so that a backup is a consistent snapshot (`audit` in `seq` order).
+   * Optional: exporters fall back to reading interview by interview.
+   */
+  exportRecords?(): Promise<StoreRecords>;
 
   close(): void;
 }

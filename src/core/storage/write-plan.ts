@@ -1,7 +1,7 @@
 // Store-independent rules for a write: validation, which answers and audit events a save produces, error mapping.
 import type { AuditDraft } from './audit-chain.js';
 import { StorageError } from './types.js';
-import type { AnswerChange, AnswerRecord, InterviewRecord, InterviewStatus, SaveOptions } from './types.js';
+import type { AnswerChange, AnswerRecord, AuditEvent, InterviewRecord, InterviewStatus, SaveOptions, StoreRecords } from './types.js';
 
 export type InterviewPatch = NonNullable<SaveOptions['interview']>;
 
@@ -115,4 +115,62 @@ export function toStorageError(error: unknown): StorageError {
     default:
       return new StorageError('aborted', 'Saving to local storage failed, so the last change was not saved. Try again.', error);
   }
+}
+
+const RECORD_LISTS = ['clients', 'interviews', 'answers', 'audit', 'scores'] as const;
+
+/** Rejects an import that is not five lists or that repeats a key, before anything is read or written. */
+export function validateImport(records: StoreRecords): void {
+  for (const list of RECORD_LISTS) {
+    if (!Array.isArray(records?.[list])) throw invalid(`An import needs a list of ${list}, so nothing was imported.`);
+  }
+  const once = <T>(items: readonly T[], key: (item: T) => string, what: (item: T) => string) => {
+    const seen = new Set<string>();
+    for (const item of items) {
+      const k = key(item);
+      if (seen.has(k)) throw invalid(`The import contains ${what(item)} twice, so nothing was imported.`);
+      seen.add(k);
+    }
+  };
+  once(records.clients, (c) => c.id, (c) => `client ${c.id}`);
+  once(records.interviews, (i) => i.id, (i) => `interview ${i.id}`);
+  once(records.answers, (a) => `${a.interviewId}\u0000${a.itemId}`, (a) => `the answer to ${a.itemId} in interview ${a.interviewId}`);
+  once(records.scores, (s) => `${s.interviewId}\u0000${s.scoreId}`, (s) => `score ${s.scoreId} of interview ${s.interviewId}`);
+}
+
+/** Ids an import refers to without carrying them: they must already be stored. */
+export function importReferences(records: StoreRecords): { clientIds: string[]; interviewIds: string[] } {
+  const clients = new Set(records.clients.map((c) => c.id));
+  const interviews = new Set(records.interviews.map((i) => i.id));
+  const clientIds = new Set(records.interviews.map((i) => i.clientId).filter((id) => !clients.has(id)));
+  const interviewIds = new Set(
+    [...records.answers, ...records.audit, ...records.scores].map((r) => r.interviewId).filter((id) => !interviews.has(id)),
+  );
+  return { clientIds: [...clientIds], interviewIds: [...interviewIds] };
+}
+
+export const danglingImport = (what: 'client' | 'interview', id: string) =>
+  new StorageError('invalid', `The import refers to ${what} ${id}, which is neither stored nor imported, so nothing was imported.`);
+
+export const alreadyStored = (what: string, cause?: unknown) =>
+  new StorageError('invalid', `${what} already exists in local storage, so nothing was imported.`, cause);
+
+/**
+ * Checks that each interview's imported events continue its stored log (`storedTip`: its last stored hash, '' if
+ * none) and one another, so that appending them keeps every chain whole.
+ */
+export function checkImportedChains(audit: readonly AuditEvent[], storedTip: ReadonlyMap<string, string>): void {
+  const tip = new Map(storedTip);
+  for (const event of audit) {
+    if (event.prevHash !== (tip.get(event.interviewId) ?? '')) {
+      throw invalid(`The imported audit events of interview ${event.interviewId} do not continue its audit log, so nothing was imported.`);
+    }
+    tip.set(event.interviewId, event.hash);
+  }
+}
+
+/** An event as imported: the store assigns `seq`. */
+export function withoutSeq(event: AuditEvent): AuditEvent {
+  const { seq: _seq, ...rest } = event;
+  return rest;
 }
