@@ -6,6 +6,7 @@ import { AsiClientList } from './clients/asi-client-list.js';
 import { AsiClientRounds } from './clients/asi-client-rounds.js';
 import { AsiProfile } from './profile/asi-profile.js';
 import { AsiComparison } from './comparison/asi-comparison.js';
+import { AsiGroupReport } from './group-report/asi-group-report.js';
 
 const ELEMENTS: Record<string, CustomElementConstructor> = {
   'asi-interview': AsiInterview,
@@ -14,6 +15,7 @@ const ELEMENTS: Record<string, CustomElementConstructor> = {
   'asi-client-rounds': AsiClientRounds,
   'asi-profile': AsiProfile,
   'asi-comparison': AsiComparison,
+  'asi-group-report': AsiGroupReport,
   ...CONTROL_TAGS,
 };
 
@@ -32,5 +34,6 @@ declare global {
     'asi-client-rounds': AsiClientRounds;
     'asi-profile': AsiProfile;
     'asi-comparison': AsiComparison;
+    'asi-group-report': AsiGroupReport;
   }
 }

@@ -16,3 +16,4 @@ export { AsiClientList, type AsiClientSelectDetail } from './clients/asi-client-
 export { AsiClientRounds, type AsiCompareDetail, type AsiInterviewOpenDetail, type AsiRoundStartDetail } from './clients/asi-client-rounds.js';
 export { AsiProfile, type ProfileScore } from './profile/asi-profile.js';
 export { AsiComparison } from './comparison/asi-comparison.js';
+export { AsiGroupReport } from './group-report/asi-group-report.js';

@@ -2,3 +2,4 @@
 export * from './composite.js';
 export * from './change.js';
 export * from './group.js';
+export * from './group-table.js';
