@@ -7,6 +7,8 @@ const LANG_KEY = 'asi-interview.lang'; // an interface preference, never clinica
 
 const TEXT = {
   clients: { sv: 'Klienter', en: 'Clients' },
+  report: { sv: 'Grupprapport', en: 'Group report' },
+  data: { sv: 'Export och säkerhetskopia', en: 'Export and backup' },
   back: { sv: '← Till klienten', en: '← Back to the client' },
   allClients: { sv: '← Alla klienter', en: '← All clients' },
   persisted: { sv: 'Lagring: beständig', en: 'Storage: persistent' },
@@ -23,7 +25,7 @@ function applyLanguage(): void {
   document.documentElement.lang = lang;
   for (const button of document.querySelectorAll<HTMLButtonElement>('[data-lang]')) button.setAttribute('aria-pressed', String(button.dataset.lang === lang));
   for (const el of document.querySelectorAll<HTMLElement>('[data-i18n]')) el.textContent = TEXT[el.dataset.i18n as keyof typeof TEXT][lang];
-  for (const el of view.querySelectorAll<HTMLElement & { lang: string }>('asi-interview, asi-client-list, asi-client-rounds, asi-comparison')) el.lang = lang;
+  for (const el of view.querySelectorAll<HTMLElement & { lang: string }>('asi-interview, asi-client-list, asi-client-rounds, asi-comparison, asi-group-report, asi-data-exchange')) el.lang = lang;
 }
 
 function link(href: string, text: string): HTMLAnchorElement {
@@ -48,13 +50,17 @@ function showClients(): void {
 }
 
 function showClient(clientId: string): void {
+  const exchange = document.createElement('asi-data-exchange');
+  exchange.clientIds = [clientId];
+  exchange.noImport = true;
+  exchange.lang = lang;
   const rounds = document.createElement('asi-client-rounds');
   rounds.clientId = clientId;
   rounds.lang = lang;
   rounds.addEventListener('asi-round-start', (e) => go(`#/start/${e.detail.clientId}/${e.detail.instrument}/${e.detail.round}`));
   rounds.addEventListener('asi-interview-open', (e) => go(`#/client/${clientId}/interview/${e.detail.interviewId}`));
   rounds.addEventListener('asi-compare', (e) => go(`#/client/${clientId}/compare/${e.detail.interviewIds.join(',')}`));
-  view.replaceChildren(link('#/', TEXT.allClients[lang]), rounds);
+  view.replaceChildren(link('#/', TEXT.allClients[lang]), rounds, exchange);
 }
 
 function showInterview(element: AsiInterview, clientId: string): void {
@@ -78,6 +84,16 @@ async function route(): Promise<void> {
     return void view.replaceChildren(link(`#/client/${a}`, TEXT.back[lang]), comparison);
   }
   if (page === 'client' && a) return showClient(a);
+  if (page === 'report') {
+    const report = document.createElement('asi-group-report');
+    report.lang = lang;
+    return void view.replaceChildren(report);
+  }
+  if (page === 'data') {
+    const exchange = document.createElement('asi-data-exchange');
+    exchange.lang = lang;
+    return void view.replaceChildren(exchange);
+  }
   if (page === 'start' && a && b && c) {
     const element = document.createElement('asi-interview');
     Object.assign(element, { clientId: a, instrument: b, round: c });

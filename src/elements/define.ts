@@ -7,6 +7,7 @@ import { AsiClientRounds } from './clients/asi-client-rounds.js';
 import { AsiProfile } from './profile/asi-profile.js';
 import { AsiComparison } from './comparison/asi-comparison.js';
 import { AsiGroupReport } from './group-report/asi-group-report.js';
+import { AsiDataExchange } from './data-exchange/asi-data-exchange.js';
 
 const ELEMENTS: Record<string, CustomElementConstructor> = {
   'asi-interview': AsiInterview,
@@ -16,6 +17,7 @@ const ELEMENTS: Record<string, CustomElementConstructor> = {
   'asi-profile': AsiProfile,
   'asi-comparison': AsiComparison,
   'asi-group-report': AsiGroupReport,
+  'asi-data-exchange': AsiDataExchange,
   ...CONTROL_TAGS,
 };
 
@@ -35,5 +37,6 @@ declare global {
     'asi-profile': AsiProfile;
     'asi-comparison': AsiComparison;
     'asi-group-report': AsiGroupReport;
+    'asi-data-exchange': AsiDataExchange;
   }
 }

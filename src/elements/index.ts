@@ -17,3 +17,4 @@ export { AsiClientRounds, type AsiCompareDetail, type AsiInterviewOpenDetail, ty
 export { AsiProfile, type ProfileScore } from './profile/asi-profile.js';
 export { AsiComparison } from './comparison/asi-comparison.js';
 export { AsiGroupReport } from './group-report/asi-group-report.js';
+export { AsiDataExchange, type AsiImportDetail } from './data-exchange/asi-data-exchange.js';

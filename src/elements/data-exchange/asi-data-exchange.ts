@@ -1,0 +1,178 @@
+// <asi-data-exchange>: export (JSON backup, CSV with codebook, FHIR R4) and restore from a backup, all in the browser.
+import { LitElement, css, html, nothing } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { builtinDefinition } from '../../core/definition/builtin.js';
+import type { CompiledInstrument } from '../../core/definition/compiled.js';
+import { loadInstrument } from '../../core/definition/load.js';
+import type { Language } from '../../core/definition/text.js';
+import { exportBundle, importBundle, parseBundle, BundleError, type Bundle } from '../../core/exchange/bundle.js';
+import { exportCodebook, exportCsv } from '../../core/exchange/csv.js';
+import { toQuestionnaire, toQuestionnaireResponseBundle } from '../../core/exchange/fhir.js';
+import type { InterviewStore } from '../../core/storage/types.js';
+import { defaultStore } from '../default-store.js';
+import { t } from '../i18n.js';
+
+export interface AsiImportDetail {
+  clients: number;
+  interviews: number;
+  answers: number;
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    'asi-import': CustomEvent<AsiImportDetail>;
+  }
+}
+
+/**
+ * @summary Exports the store (or some clients) as a lossless JSON backup, a CSV table per instrument with its codebook,
+ * or FHIR R4; restores a backup after checking all of it. Files are made in the browser and nothing is uploaded.
+ * @fires asi-import - A backup was restored.
+ * @csspart export @csspart import
+ */
+export class AsiDataExchange extends LitElement {
+  static override styles = css`
+    :host {
+      display: block;
+      font-family: var(--asi-font-family, system-ui, sans-serif);
+      color: var(--asi-text-color, #111827);
+    }
+    section {
+      margin-block-end: 1.5rem;
+    }
+    .buttons {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0.5rem;
+    }
+    button,
+    input {
+      font: inherit;
+      padding: 0.35rem 0.8rem;
+      border-radius: var(--asi-radius, 6px);
+      border: 1px solid var(--asi-border-color, #6b7280);
+      background: #fff;
+    }
+    button {
+      cursor: pointer;
+    }
+    :focus-visible {
+      outline: 3px solid var(--asi-focus-color, #1d4ed8);
+      outline-offset: 2px;
+    }
+    .note {
+      color: var(--asi-muted-color, #4a5563);
+    }
+    .error {
+      color: var(--asi-error-color, #b91c1c);
+    }
+  `;
+
+  @property({ attribute: false }) store?: InterviewStore;
+  /** Export only these clients (default: everything). */
+  @property({ attribute: false }) clientIds?: string[];
+  @property({ type: Boolean, attribute: 'no-import' }) noImport = false;
+  @property({ reflect: true }) override lang: Language = 'sv';
+
+  @state() private message = '';
+  @state() private problems: { path: string; message: string }[] = [];
+
+  private async getStore(): Promise<InterviewStore> {
+    return this.store ?? (await defaultStore());
+  }
+
+  private async bundle(): Promise<Bundle> {
+    return exportBundle(await this.getStore(), this.clientIds ? { clientIds: this.clientIds } : {});
+  }
+
+  /** The built-in instruments the bundle's interviews were taken with (one CSV and one Questionnaire each). */
+  private async instruments(bundle: Bundle): Promise<CompiledInstrument[]> {
+    const ids = [...new Set(bundle.interviews.map((i) => i.instrumentId))];
+    return Promise.all(ids.map(async (id) => loadInstrument(await builtinDefinition(id))));
+  }
+
+  private save(name: string, text: string, type: string): void {
+    const url = URL.createObjectURL(new Blob([text], { type }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = name;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+    this.message = t(this.lang, 'exported', { file: name });
+  }
+
+  private stamp(): string {
+    return new Date().toISOString().slice(0, 10);
+  }
+
+  private async exportJson(): Promise<void> {
+    this.save(`asi-interview-backup-${this.stamp()}.json`, JSON.stringify(await this.bundle()), 'application/json');
+  }
+
+  private async exportCsv(): Promise<void> {
+    const bundle = await this.bundle();
+    for (const instrument of await this.instruments(bundle)) {
+      this.save(`${instrument.id}-${this.stamp()}.csv`, exportCsv(bundle, instrument, { lang: this.lang }), 'text/csv;charset=utf-8');
+      this.save(`${instrument.id}-codebook-${this.lang}.csv`, exportCodebook(instrument, this.lang), 'text/csv;charset=utf-8');
+    }
+  }
+
+  private async exportFhir(): Promise<void> {
+    const bundle = await this.bundle();
+    const instruments = await this.instruments(bundle);
+    for (const instrument of instruments) this.save(`Questionnaire-${instrument.id}.json`, JSON.stringify(toQuestionnaire(instrument, { lang: this.lang }), null, 2), 'application/fhir+json');
+    this.save(`QuestionnaireResponses-${this.stamp()}.json`, JSON.stringify(toQuestionnaireResponseBundle(bundle, instruments, { lang: this.lang }), null, 2), 'application/fhir+json');
+  }
+
+  private async onImport(event: SubmitEvent): Promise<void> {
+    event.preventDefault();
+    const file = (new FormData(event.target as HTMLFormElement).get('file') as File | null) ?? undefined;
+    if (!file || file.size === 0) return;
+    this.message = '';
+    this.problems = [];
+    const parsed = await parseBundle(await file.text());
+    if (!parsed.ok) {
+      this.problems = parsed.problems;
+      return;
+    }
+    try {
+      const done = await importBundle(await this.getStore(), parsed.bundle);
+      this.message = t(this.lang, 'importDone', { clients: done.clients, interviews: done.interviews, answers: done.answers });
+      this.dispatchEvent(new CustomEvent<AsiImportDetail>('asi-import', { detail: done, bubbles: true, composed: true }));
+    } catch (error) {
+      this.problems = error instanceof BundleError ? error.problems : [{ path: '', message: error instanceof Error ? error.message : String(error) }];
+    }
+  }
+
+  protected override render() {
+    const lang = this.lang;
+    return html`
+      <section part="export" aria-labelledby="export">
+        <h2 id="export">${t(lang, 'exportTitle')}: ${this.clientIds ? t(lang, 'exportScopeSome', { count: this.clientIds.length }) : t(lang, 'exportScopeAll')}</h2>
+        <div class="buttons">
+          <button @click=${this.exportJson}>${t(lang, 'exportJson')}</button>
+          <button @click=${this.exportCsv}>${t(lang, 'exportCsv')}</button>
+          <button @click=${this.exportFhir}>${t(lang, 'exportFhir')}</button>
+        </div>
+        <p class="note">${t(lang, 'privacyNote')}</p>
+      </section>
+      ${this.noImport
+        ? nothing
+        : html`<section part="import" aria-labelledby="import">
+            <h2 id="import">${t(lang, 'importTitle')}</h2>
+            <p class="note">${t(lang, 'importHelp')}</p>
+            <form @submit=${this.onImport}>
+              <label>${t(lang, 'importFile')} <input type="file" name="file" accept="application/json,.json" /></label>
+              <button type="submit">${t(lang, 'importTitle')}</button>
+            </form>
+          </section>`}
+      <div role="status">${this.message}</div>
+      ${this.problems.length
+        ? html`<div class="error" role="alert">
+            <p>${t(lang, 'importFailed')}</p>
+            <ul>${this.problems.map((p) => html`<li><code>${p.path || '(document)'}</code>: ${p.message}</li>`)}</ul>
+          </div>`
+        : nothing}
+    `;
+  }
+}

@@ -1,0 +1,66 @@
+// <asi-data-exchange> in Chromium: a backup downloads, restores into an empty store, and a broken file writes nothing.
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import '../../src/elements/define.js';
+import { createMemoryStore } from '../../src/core/storage/memory-store.js';
+import type { ClientRecord } from '../../src/core/storage/types.js';
+import type { AsiDataExchange } from '../../src/elements/data-exchange/asi-data-exchange.js';
+
+const client: ClientRecord = { id: 'c1', code: 'K-1', sex: 'male', birthYear: 1970, createdAt: '2026-01-01T00:00:00+01:00', updatedAt: '2026-01-01T00:00:00+01:00' };
+
+/** Captures the files an element "downloads" through a[download].click(). */
+async function capture(run: () => void | Promise<void>): Promise<{ name: string; text: string }[]> {
+  const files: Promise<{ name: string; text: string }>[] = [];
+  const click = HTMLAnchorElement.prototype.click;
+  HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement) {
+    const name = this.download;
+    files.push(fetch(this.href).then(async (r) => ({ name, text: await r.text() })));
+  };
+  try {
+    await run();
+  } finally {
+    HTMLAnchorElement.prototype.click = click;
+  }
+  return Promise.all(files);
+}
+
+function chooseFile(el: AsiDataExchange, name: string, text: string): void {
+  const input = el.shadowRoot!.querySelector<HTMLInputElement>('input[type=file]')!;
+  const transfer = new DataTransfer();
+  transfer.items.add(new File([text], name, { type: 'application/json' }));
+  input.files = transfer.files;
+  el.shadowRoot!.querySelector('form')!.requestSubmit();
+}
+
+describe('<asi-data-exchange>', () => {
+  it('exports a JSON backup that restores into an empty store', async () => {
+    const source = createMemoryStore();
+    await source.putClient(client);
+    await source.createInterview({ id: 'i1', clientId: 'c1', instrumentId: 'demo', instrumentVersion: '1.0.0', round: 'intake', status: 'in-progress', mode: 'interviewer', startedAt: '2026-03-14T10:00:00+01:00', updatedAt: '2026-03-14T10:00:00+01:00' });
+    await source.saveAnswers('i1', [{ itemId: 'H_DAYS', value: 4, source: 'entered' }], { actor: 'anna' });
+    const out = await fixture<AsiDataExchange>(html`<asi-data-exchange lang="en" .store=${source}></asi-data-exchange>`);
+    const files = await capture(async () => {
+      [...out.shadowRoot!.querySelectorAll('button')].find((b) => b.textContent!.includes('Backup'))!.click();
+      await waitUntil(() => out.shadowRoot!.querySelector('[role=status]')!.textContent!.startsWith('Saved'));
+    });
+    expect(files).to.have.length(1);
+    expect(files[0]!.name).to.match(/^asi-interview-backup-\d{4}-\d{2}-\d{2}\.json$/);
+
+    const target = createMemoryStore();
+    const into = await fixture<AsiDataExchange>(html`<asi-data-exchange lang="en" .store=${target}></asi-data-exchange>`);
+    chooseFile(into, files[0]!.name, files[0]!.text);
+    await waitUntil(() => into.shadowRoot!.querySelector('[role=status]')!.textContent!.startsWith('Restored'));
+    expect(into.shadowRoot!.querySelector('[role=status]')!.textContent).to.equal('Restored: 1 clients, 1 interviews, 1 answers.');
+    expect((await target.getAnswers('i1')).map((a) => [a.itemId, a.value])).to.deep.equal([['H_DAYS', 4]]);
+    expect(await target.verifyAuditLog('i1')).to.deep.equal({ ok: true });
+    await expect(into).to.be.accessible();
+  });
+
+  it('refuses a broken backup, lists the problems with their paths, and writes nothing', async () => {
+    const target = createMemoryStore();
+    const el = await fixture<AsiDataExchange>(html`<asi-data-exchange lang="en" .store=${target}></asi-data-exchange>`);
+    chooseFile(el, 'bad.json', JSON.stringify({ format: 'asi-interview-bundle', formatVersion: 1, exportedAt: 'x', instruments: [], clients: [{ id: 1 }], interviews: [], answers: [], audit: [], scores: [] }));
+    await waitUntil(() => el.shadowRoot!.querySelector('[role=alert]'), 'no problems shown');
+    expect(el.shadowRoot!.querySelector('[role=alert]')!.textContent).to.contain('clients[0]');
+    expect(await target.listClients()).to.have.length(0);
+  });
+});
