@@ -108,6 +108,20 @@ describe('ASI in the clinician app', () => {
     await page.waitForFunction(
       () => document.querySelector('asi-interview')?.shadowRoot?.querySelector('asi-profile')?.shadowRoot?.querySelectorAll('tbody tr').length === 7,
     );
+
+    // The client's timeline offers the comparison of the two rounds.
+    await page.goto(clientUrl);
+    await page.waitForFunction(() => document.querySelector('asi-client-rounds')?.shadowRoot?.textContent?.includes('Jämför omgångarna'));
+    await tabTo(page, (f) => f.startsWith('button:Jämför'), 80);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/compare\//);
+    const comparison = await page.waitForFunction(() => {
+      const rows = document.querySelector('asi-comparison')?.shadowRoot?.querySelectorAll('table:first-of-type tbody tr');
+      return rows && rows.length >= 14 ? [...rows].map((r) => r.textContent!.replace(/\s+/g, ' ').trim()) : null;
+    });
+    const table = (await comparison.jsonValue()) as string[];
+    // Same typical answers in both rounds: MED unchanged (difference 0).
+    expect(table[0]).toContain('oförändrat');
     await page.close();
   }, 300_000);
 });
