@@ -14,6 +14,7 @@ export default defineConfig({
         index: 'src/index.ts',
         'elements/index': 'src/elements/index.ts',
         'elements/define': 'src/elements/define.ts',
+        'elements/define-evaluation': 'src/elements/define-evaluation.ts',
         'core/storage/idb-store': 'src/core/storage/idb-store.ts',
         'cli/main': 'src/cli/main.ts',
       },

@@ -1,5 +1,6 @@
 // Benchmark page: times definition loading, first item and every answer of <asi-interview> with performance.now().
 import '../src/elements/define.js';
+import { scaleFigures, type ScaleFigures } from './scale.js';
 import { builtinDefinition } from '../src/core/definition/builtin.js';
 import { loadInstrument } from '../src/core/definition/load.js';
 import type { CompiledInstrument } from '../src/core/definition/compiled.js';
@@ -73,6 +74,8 @@ export interface BenchApi {
   prepare(paced: boolean): Promise<NextItem | null>;
   collect(): Promise<AnswerFigures>;
   finish(): Promise<void>;
+  /** Group report and comparison over 1,000 clients × 3 rounds. */
+  scale(): Promise<ScaleFigures>;
 }
 
 declare global {
@@ -229,6 +232,8 @@ async function prefill(target: IdbInterviewStore, interviewId: string, doc: unkn
 
 window.bench = {
   instrument: instrumentName,
+
+  scale: () => scaleFigures(host),
 
   async loadFigures(runs) {
     const doc = await definitionDoc();

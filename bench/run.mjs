@@ -352,8 +352,23 @@ async function main() {
       memGb: Math.round(os.totalmem() / 2 ** 30),
       os: `${os.type()} ${os.release()}`,
     };
+    log('scale: 1,000 clients × 3 rounds…');
+    const scalePage = await openPage(browser, baseUrl, 'demo');
+    const scale = await scalePage.page.evaluate(() => window.bench.scale()).finally(() => scalePage.context.close());
+    if (scalePage.errors.length) throw new Error(`errors on the scale page:\n${scalePage.errors.join('\n')}`);
     const { text, scenarioRows } = report(env, bundle, libDefault, demo, gen);
     console.log(text);
+    console.log(
+      [
+        '',
+        `Scale (ASI scores, ${scale.clients} clients × ${scale.rounds} rounds, in Chromium)`,
+        `  group report (all filters off), median of 7      ${scale.groupReportMs.toFixed(1)} ms`,
+        `  group report grouped by age band, median of 7     ${scale.groupByAgeMs.toFixed(1)} ms`,
+        `  <asi-group-report> rendered with the data         ${scale.groupReportRenderMs.toFixed(1)} ms`,
+        `  compareInterviews for every client (1,000 calls)  ${scale.compareAllClientsMs.toFixed(1)} ms`,
+        `  <asi-comparison> of one client, store of 1,000    ${scale.comparisonRenderMs.toFixed(1)} ms`,
+      ].join('\n'),
+    );
     const json = {
       env,
       seconds: round2((Date.now() - started) / 1000),
@@ -375,6 +390,7 @@ async function main() {
           },
         ]),
       ),
+      scale,
       resumedLate: { prefilled: gen.lateStart.prefilled, firstItemMs: round2(gen.lateStart.firstItemPaintMs), firstItemDomMs: round2(gen.lateStart.firstItemDomMs) },
       answering: Object.fromEntries(
         scenarioRows.map((s) => [

@@ -1,5 +1,8 @@
 // The clinician app: clients, rounds and interviews composed from the public elements, routed by the URL hash.
 import '../elements/define.js';
+
+/** Comparison, group report and exports are loaded when first needed (they are not part of an interview). */
+const evaluation = () => import('../elements/define-evaluation.js');
 import type { AsiInterview } from '../elements/interview/asi-interview.js';
 
 type Lang = 'sv' | 'en';
@@ -49,7 +52,8 @@ function showClients(): void {
   view.replaceChildren(list);
 }
 
-function showClient(clientId: string): void {
+async function showClient(clientId: string): Promise<void> {
+  await evaluation();
   const exchange = document.createElement('asi-data-exchange');
   exchange.clientIds = [clientId];
   exchange.noImport = true;
@@ -78,18 +82,21 @@ async function route(): Promise<void> {
     return showInterview(element, a);
   }
   if (page === 'client' && a && b === 'compare' && c) {
+    await evaluation();
     const comparison = document.createElement('asi-comparison');
     comparison.interviewIds = c.split(',');
     comparison.lang = lang;
     return void view.replaceChildren(link(`#/client/${a}`, TEXT.back[lang]), comparison);
   }
-  if (page === 'client' && a) return showClient(a);
+  if (page === 'client' && a) return void (await showClient(a));
   if (page === 'report') {
+    await evaluation();
     const report = document.createElement('asi-group-report');
     report.lang = lang;
     return void view.replaceChildren(report);
   }
   if (page === 'data') {
+    await evaluation();
     const exchange = document.createElement('asi-data-exchange');
     exchange.lang = lang;
     return void view.replaceChildren(exchange);

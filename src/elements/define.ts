@@ -1,13 +1,12 @@
-// Registers the asi-* custom elements: the only module with that side effect (import it once, or call defineElements()).
+// Registers the interview elements (runner, controls, section nav, profile, client lists): the side-effect module.
+// The evaluation elements (comparison, group report, exports) are in define-evaluation.ts, loaded on demand.
 import { AsiInterview } from './interview/asi-interview.js';
 import { AsiSectionNav } from './section-nav/asi-section-nav.js';
 import { CONTROL_TAGS } from './controls/registry.js';
 import { AsiClientList } from './clients/asi-client-list.js';
 import { AsiClientRounds } from './clients/asi-client-rounds.js';
 import { AsiProfile } from './profile/asi-profile.js';
-import { AsiComparison } from './comparison/asi-comparison.js';
-import { AsiGroupReport } from './group-report/asi-group-report.js';
-import { AsiDataExchange } from './data-exchange/asi-data-exchange.js';
+import { registerElements } from './register.js';
 
 const ELEMENTS: Record<string, CustomElementConstructor> = {
   'asi-interview': AsiInterview,
@@ -15,15 +14,12 @@ const ELEMENTS: Record<string, CustomElementConstructor> = {
   'asi-client-list': AsiClientList,
   'asi-client-rounds': AsiClientRounds,
   'asi-profile': AsiProfile,
-  'asi-comparison': AsiComparison,
-  'asi-group-report': AsiGroupReport,
-  'asi-data-exchange': AsiDataExchange,
   ...CONTROL_TAGS,
 };
 
-/** Defines every element that is not defined yet (safe to call more than once, e.g. from two bundles). */
+/** Defines the interview elements that are not defined yet. */
 export function defineElements(registry: CustomElementRegistry = customElements): void {
-  for (const [tag, ctor] of Object.entries(ELEMENTS)) if (!registry.get(tag)) registry.define(tag, ctor);
+  registerElements(ELEMENTS, registry);
 }
 
 defineElements();
@@ -35,8 +31,5 @@ declare global {
     'asi-client-list': AsiClientList;
     'asi-client-rounds': AsiClientRounds;
     'asi-profile': AsiProfile;
-    'asi-comparison': AsiComparison;
-    'asi-group-report': AsiGroupReport;
-    'asi-data-exchange': AsiDataExchange;
   }
 }

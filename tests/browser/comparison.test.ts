@@ -1,6 +1,7 @@
 // <asi-comparison> in Chromium: two rounds of one client, differences, plain-word direction, RCI, missing scores.
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../../src/elements/define.js';
+import '../../src/elements/define-evaluation.js';
 import { builtinDefinition, loadInstrument } from '../../src/core/definition/index.js';
 import { planInterview, startInterview } from '../../src/core/flow/index.js';
 import { computeScores } from '../../src/core/scoring/composite.js';

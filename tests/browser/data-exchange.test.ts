@@ -1,6 +1,7 @@
 // <asi-data-exchange> in Chromium: a backup downloads, restores into an empty store, and a broken file writes nothing.
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../../src/elements/define.js';
+import '../../src/elements/define-evaluation.js';
 import { createMemoryStore } from '../../src/core/storage/memory-store.js';
 import type { ClientRecord } from '../../src/core/storage/types.js';
 import type { AsiDataExchange } from '../../src/elements/data-exchange/asi-data-exchange.js';

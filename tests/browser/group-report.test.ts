@@ -1,6 +1,7 @@
 // <asi-group-report> in Chromium: means at first and last round, filters from the form, the CSV download.
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../../src/elements/define.js';
+import '../../src/elements/define-evaluation.js';
 import { builtinDefinition, loadInstrument } from '../../src/core/definition/index.js';
 import type { ClientRecord, InterviewRecord, ScoreRecord } from '../../src/core/storage/types.js';
 import type { GroupData } from '../../src/core/scoring/group.js';
