@@ -1,4 +1,4 @@
-// Root export: the headless core (definitions, expressions, flow, scoring, storage, exchange). Runs in Node; no DOM needed.
+// Root export: the headless core (definitions, expressions, flow, scoring, storage, exchange, simulation). Runs in Node; no DOM needed.
 export * from './core/definition/index.js';
 export * from './core/expression/index.js';
 export * from './core/flow/index.js';
@@ -9,3 +9,4 @@ export * from './core/storage/types.js';
 export * from './core/exchange/index.js';
 export { createMemoryStore } from './core/storage/memory-store.js';
 export { nowWithOffset, verifyChain } from './core/storage/audit-chain.js';
+export { MAX_SIMULATED_CLIENTS, simulateBundle, type SimulateOptions } from './core/simulation/simulate.js';

@@ -1,11 +1,14 @@
 // The asi-interview command line: a small dispatcher over one module per command.
 import { readFileSync } from 'node:fs';
 import { UsageError, type Command } from './io.js';
+import { exportCommand } from './export.js';
+import { reportCommand } from './report.js';
 import { schemaCommand } from './schema.js';
 import { scoreCommand } from './score.js';
+import { simulateCommand } from './simulate.js';
 import { validateCommand } from './validate.js';
 
-const COMMANDS: readonly Command[] = [validateCommand, scoreCommand, schemaCommand];
+const COMMANDS: readonly Command[] = [validateCommand, scoreCommand, simulateCommand, exportCommand, reportCommand, schemaCommand];
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
