@@ -99,6 +99,7 @@ async function route(): Promise<void> {
     await evaluation();
     const exchange = document.createElement('asi-data-exchange');
     exchange.lang = lang;
+    exchange.demoClients = 40;
     return void view.replaceChildren(exchange);
   }
   if (page === 'start' && a && b && c) {

@@ -151,6 +151,13 @@ const STRINGS = {
     sv: 'Filerna innehåller känsliga uppgifter. Förvara dem som journalhandlingar.',
     en: 'The files hold sensitive data. Keep them as you keep case records.',
   },
+  demoData: { sv: 'Demodata', en: 'Demo data' },
+  demoDataHelp: {
+    sv: 'Lägger till påhittade klienter (koder SIM-…) med ASI Grund och Uppföljning, för att visa jämförelser och grupprapporter. Använd inte i skarp drift.',
+    en: 'Adds made-up clients (codes SIM-…) with ASI Grund and Uppföljning, to show comparisons and group reports. Not for live use.',
+  },
+  demoDataLoad: { sv: 'Lägg till {count} påhittade klienter', en: 'Add {count} made-up clients' },
+  demoDataBusy: { sv: 'Skapar demodata…', en: 'Creating demo data…' },
   clients: { sv: 'Klienter', en: 'Clients' },
   newClient: { sv: 'Ny klient', en: 'New client' },
   clientCode: { sv: 'Klientkod (pseudonym)', en: 'Client code (pseudonym)' },

@@ -65,3 +65,17 @@ describe('<asi-data-exchange>', () => {
     expect(await target.listClients()).to.have.length(0);
   });
 });
+
+describe('<asi-data-exchange> demo data', () => {
+  it('adds simulated ASI clients with two completed-or-partial rounds that the group report can use', async () => {
+    const store = createMemoryStore();
+    const el = await fixture<AsiDataExchange>(html`<asi-data-exchange lang="en" demo-clients="5" .store=${store}></asi-data-exchange>`);
+    [...el.shadowRoot!.querySelectorAll('button')].find((b) => b.textContent!.includes('made-up'))!.click();
+    await waitUntil(() => el.shadowRoot!.querySelector('[role=status]')!.textContent!.startsWith('Restored'), 'demo data not added', { timeout: 20000 });
+    const clients = await store.listClients();
+    expect(clients).to.have.length(5);
+    expect(clients.every((c) => c.code.startsWith('SIM-'))).to.be.true;
+    const interviews = await store.listInterviews();
+    expect(interviews.filter((i) => i.instrumentId === 'asi')).to.have.length(10);
+  });
+});

@@ -9,6 +9,7 @@ import { exportBundle, importBundle, parseBundle, BundleError, type Bundle } fro
 import { exportCodebook, exportCsv } from '../../core/exchange/csv.js';
 import { toQuestionnaire, toQuestionnaireResponseBundle } from '../../core/exchange/fhir.js';
 import type { InterviewStore } from '../../core/storage/types.js';
+import { simulateBundle } from '../../core/simulation/simulate.js';
 import { defaultStore } from '../default-store.js';
 import { t } from '../i18n.js';
 
@@ -72,6 +73,9 @@ export class AsiDataExchange extends LitElement {
   /** Export only these clients (default: everything). */
   @property({ attribute: false }) clientIds?: string[];
   @property({ type: Boolean, attribute: 'no-import' }) noImport = false;
+  /** Offer to add simulated clients (for demonstrations and training); 0 hides the offer. */
+  @property({ type: Number, attribute: 'demo-clients' }) demoClients = 0;
+  @state() private busy = false;
   @property({ reflect: true }) override lang: Language = 'sv';
 
   @state() private message = '';
@@ -144,6 +148,25 @@ export class AsiDataExchange extends LitElement {
     }
   }
 
+  /** Simulated ASI clients with a Grund and an Uppföljning, written like any other import. */
+  private async loadDemo(): Promise<void> {
+    this.busy = true;
+    this.problems = [];
+    this.message = t(this.lang, 'demoDataBusy');
+    try {
+      const instrument = loadInstrument(await builtinDefinition('asi'));
+      const bundle = await simulateBundle({ instrument, clients: this.demoClients, rounds: ['grund', 'uppfoljning'], seed: `demo-${Date.now()}` });
+      const done = await importBundle(await this.getStore(), bundle);
+      this.message = t(this.lang, 'importDone', { clients: done.clients, interviews: done.interviews, answers: done.answers });
+      this.dispatchEvent(new CustomEvent<AsiImportDetail>('asi-import', { detail: done, bubbles: true, composed: true }));
+    } catch (error) {
+      this.message = '';
+      this.problems = error instanceof BundleError ? error.problems : [{ path: '', message: error instanceof Error ? error.message : String(error) }];
+    } finally {
+      this.busy = false;
+    }
+  }
+
   protected override render() {
     const lang = this.lang;
     return html`
@@ -166,6 +189,13 @@ export class AsiDataExchange extends LitElement {
               <button type="submit">${t(lang, 'importTitle')}</button>
             </form>
           </section>`}
+      ${this.demoClients > 0
+        ? html`<section aria-labelledby="demo">
+            <h2 id="demo">${t(lang, 'demoData')}</h2>
+            <p class="note">${t(lang, 'demoDataHelp')}</p>
+            <button ?disabled=${this.busy} @click=${this.loadDemo}>${t(lang, 'demoDataLoad', { count: this.demoClients })}</button>
+          </section>`
+        : nothing}
       <div role="status">${this.message}</div>
       ${this.problems.length
         ? html`<div class="error" role="alert">
