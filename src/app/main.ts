@@ -49,6 +49,7 @@ function showClients(): void {
   const list = document.createElement('asi-client-list');
   list.lang = lang;
   list.addEventListener('asi-client-select', (e) => go(`#/client/${e.detail.clientId}`));
+  list.addEventListener('asi-client-export', (e) => go(`#/data/${e.detail.clientIds.join(',')}`));
   view.replaceChildren(list);
 }
 
@@ -99,7 +100,11 @@ async function route(): Promise<void> {
     await evaluation();
     const exchange = document.createElement('asi-data-exchange');
     exchange.lang = lang;
-    exchange.demoClients = 40;
+    // #/data/<id,id>: export the clients selected in the list; #/data: everything, restore and demo data.
+    if (a) {
+      exchange.clientIds = a.split(',');
+      exchange.noImport = true;
+    } else exchange.demoClients = 40;
     return void view.replaceChildren(exchange);
   }
   if (page === 'start' && a && b && c) {

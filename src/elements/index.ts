@@ -12,7 +12,7 @@ export { CONTROL_FOR_KIND, CONTROL_TAGS } from './controls/registry.js';
 export type { ItemView } from './controls/item-view.js';
 export { SelectorController } from './controllers/selector-controller.js';
 export { interviewContext, type InterviewContextValue } from './context.js';
-export { AsiClientList, type AsiClientSelectDetail } from './clients/asi-client-list.js';
+export { AsiClientList, type AsiClientExportDetail, type AsiClientSelectDetail } from './clients/asi-client-list.js';
 export { AsiClientRounds, type AsiCompareDetail, type AsiInterviewOpenDetail, type AsiRoundStartDetail } from './clients/asi-client-rounds.js';
 export { AsiProfile, type ProfileScore } from './profile/asi-profile.js';
 export { AsiComparison } from './comparison/asi-comparison.js';

@@ -54,3 +54,22 @@ describe('<asi-client-list>', () => {
     await expect(el).to.be.accessible();
   });
 });
+
+describe('<asi-client-list> selection', () => {
+  it('exports the selected clients', async () => {
+    const store = createMemoryStore();
+    await store.putClient(client);
+    await store.putClient({ ...client, id: 'c2', code: 'K-101' });
+    const el = await fixture<AsiClientList>(html`<asi-client-list lang="en" .store=${store}></asi-client-list>`);
+    await waitUntil(() => el.shadowRoot!.querySelectorAll('tbody tr').length === 2);
+    const exportButton = () => [...el.shadowRoot!.querySelectorAll('button')].find((b) => b.textContent!.includes('Export selected'))!;
+    expect(exportButton().disabled).to.be.true;
+    el.shadowRoot!.querySelector<HTMLInputElement>('input[aria-label="Select K-101"]')!.click();
+    await el.updateComplete;
+    expect(exportButton().textContent).to.contain('(1)');
+    setTimeout(() => exportButton().click());
+    const { detail } = (await oneEvent(el, 'asi-client-export')) as CustomEvent<{ clientIds: string[] }>;
+    expect(detail.clientIds).to.deep.equal(['c2']);
+    await expect(el).to.be.accessible();
+  });
+});

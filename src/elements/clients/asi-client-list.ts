@@ -11,16 +11,21 @@ import { listStyles } from './list.styles.js';
 export interface AsiClientSelectDetail {
   clientId: string;
 }
+export interface AsiClientExportDetail {
+  clientIds: string[];
+}
 
 declare global {
   interface HTMLElementEventMap {
     'asi-client-select': CustomEvent<AsiClientSelectDetail>;
+    'asi-client-export': CustomEvent<AsiClientExportDetail>;
   }
 }
 
 /**
  * @summary Lists clients and registers new ones. Clients are known only by a pseudonymous code.
  * @fires asi-client-select - The user opened a client (also fired after adding one).
+ * @fires asi-client-export - The user asked to export the selected clients.
  * @csspart table @csspart form
  */
 export class AsiClientList extends LitElement {
@@ -32,6 +37,7 @@ export class AsiClientList extends LitElement {
   @state() private clients: ClientRecord[] = [];
   @state() private error = '';
   @state() private loaded = false;
+  @state() private selected = new Set<string>();
 
   protected override willUpdate(changed: Map<string, unknown>): void {
     if (changed.has('store') || !this.loaded) void this.refresh();
@@ -73,6 +79,19 @@ export class AsiClientList extends LitElement {
     this.select(client.id);
   }
 
+  private toggle(clientId: string, on: boolean): void {
+    const next = new Set(this.selected);
+    if (on) next.add(clientId);
+    else next.delete(clientId);
+    this.selected = next;
+  }
+
+  private exportSelected(): void {
+    this.dispatchEvent(
+      new CustomEvent<AsiClientExportDetail>('asi-client-export', { detail: { clientIds: [...this.selected] }, bubbles: true, composed: true }),
+    );
+  }
+
   private select(clientId: string): void {
     this.dispatchEvent(new CustomEvent<AsiClientSelectDetail>('asi-client-select', { detail: { clientId }, bubbles: true, composed: true }));
   }
@@ -106,11 +125,12 @@ export class AsiClientList extends LitElement {
           ? html`<p>${t(lang, 'noClients')}</p>`
           : html`<table part="table">
               <thead>
-                <tr><th scope="col">${t(lang, 'clientCode')}</th><th scope="col">${t(lang, 'sex')}</th><th scope="col">${t(lang, 'birthYear')}</th><td></td></tr>
+                <tr><td></td><th scope="col">${t(lang, 'clientCode')}</th><th scope="col">${t(lang, 'sex')}</th><th scope="col">${t(lang, 'birthYear')}</th><td></td></tr>
               </thead>
               <tbody>
                 ${this.clients.map(
                   (c) => html`<tr>
+                    <td><input type="checkbox" aria-label=${t(lang, 'select', { code: c.code })} .checked=${this.selected.has(c.id)} @change=${(e: Event) => this.toggle(c.id, (e.target as HTMLInputElement).checked)} /></td>
                     <th scope="row">${c.code}</th>
                     <td>${sexLabel(c.sex)}</td>
                     <td>${c.birthYear ?? '–'}</td>
@@ -118,7 +138,8 @@ export class AsiClientList extends LitElement {
                   </tr>`,
                 )}
               </tbody>
-            </table>`}
+            </table>
+            <button ?disabled=${this.selected.size === 0} @click=${this.exportSelected}>${t(lang, 'exportSelected', { count: this.selected.size })}</button>`}
       </section>
     `;
   }

@@ -137,6 +137,7 @@ export class AsiGroupReport extends LitElement {
       ...(list('substance', Number) ? { primarySubstance: list('substance', Number)! } : {}),
       ...(form.get('from') ? { from: String(form.get('from')) } : {}),
       ...(form.get('to') ? { to: String(form.get('to')) } : {}),
+      ...(list('version', String) ? { instrumentVersions: list('version', String)! } : {}),
       ...(min !== undefined || max !== undefined ? { intervalMonths: { ...(min !== undefined ? { min } : {}), ...(max !== undefined ? { max } : {}) } } : {}),
     };
     this.filter = filter;
@@ -205,6 +206,7 @@ export class AsiGroupReport extends LitElement {
     const report = groupReport(data, instrument, this.filter, { overrides: this.overrides });
     const grouped = this.groupByKey ? groupBy(this.groupByKey, data, instrument, this.filter, { overrides: this.overrides }) : undefined;
     const substance = instrument.item('D14');
+    const versions = [...new Set(data.interviews.filter((i) => i.instrumentId === instrument.id).map((i) => i.instrumentVersion))].sort();
     const notes = Object.values(report.parameters).filter((p) => p.note);
     return html`
       <h2>${t(lang, 'groupReport')}: ${instrument.def.title[lang]}</h2>
@@ -220,6 +222,11 @@ export class AsiGroupReport extends LitElement {
               <select name="substance" multiple size="4">
                 ${substance.options.map((o) => html`<option value=${o.value} ?selected=${this.filter.primarySubstance?.includes(o.value)}>${o.value} ${o.label[lang]}</option>`)}
               </select></label>`
+          : nothing}
+        ${versions.length > 1
+          ? html`<fieldset><legend>${t(lang, 'instrumentVersion')}</legend>
+              ${versions.map((v) => html`<label><input type="checkbox" name="version" value=${v} ?checked=${this.filter.instrumentVersions?.includes(v)} />${v}</label>`)}
+            </fieldset>`
           : nothing}
         <label>${t(lang, 'from')} <input type="date" name="from" .value=${this.filter.from ?? ''} /></label>
         <label>${t(lang, 'to')} <input type="date" name="to" .value=${this.filter.to ?? ''} /></label>
