@@ -11,6 +11,7 @@ import { toQuestionnaire, toQuestionnaireResponseBundle } from '../../core/excha
 import type { InterviewStore } from '../../core/storage/types.js';
 import { simulateBundle } from '../../core/simulation/simulate.js';
 import { defaultStore } from '../default-store.js';
+import { downloadText } from '../download.js';
 import { t } from '../i18n.js';
 
 export interface AsiImportDetail {
@@ -96,12 +97,7 @@ export class AsiDataExchange extends LitElement {
   }
 
   private save(name: string, text: string, type: string): void {
-    const url = URL.createObjectURL(new Blob([text], { type }));
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = name;
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
+    downloadText(name, text, type);
     this.message = t(this.lang, 'exported', { file: name });
   }
 

@@ -10,6 +10,7 @@ import { DEFAULT_AGE_BANDS, groupBy, groupReport, type GroupData, type GroupFilt
 import { groupReportCsv } from '../../core/scoring/group-table.js';
 import type { InterviewStore, Sex } from '../../core/storage/types.js';
 import { defaultStore } from '../default-store.js';
+import { downloadText } from '../download.js';
 import { t } from '../i18n.js';
 
 const SEXES: Sex[] = ['female', 'male', 'other', 'unknown'];
@@ -145,13 +146,8 @@ export class AsiGroupReport extends LitElement {
   }
 
   private download(report: GroupReport): void {
-    const csv = groupReportCsv(report, this.compiled!, this.lang);
-    const url = URL.createObjectURL(new Blob(['\ufeff', csv], { type: 'text/csv;charset=utf-8' }));
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = `${this.compiled!.id}-group-report.csv`;
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
+    // With a byte-order mark, so that spreadsheet programs read the file as UTF-8 (å, ä, ö).
+    downloadText(`${this.compiled!.id}-group-report.csv`, `\ufeff${groupReportCsv(report, this.compiled!, this.lang)}`, 'text/csv;charset=utf-8');
   }
 
   private table(report: GroupReport) {
