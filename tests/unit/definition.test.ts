@@ -62,7 +62,7 @@ describe('the demo instrument', () => {
   });
 
   it('an unknown built-in instrument is a DefinitionError naming the available ones', async () => {
-    await expect(builtinDefinition('asi-x')).rejects.toThrow('No built-in instrument "asi-x" (available: demo, asi)');
+    await expect(builtinDefinition('asi-x')).rejects.toThrow('No built-in instrument "asi-x" (available: demo, asi, audit, dudit)');
   });
 });
 

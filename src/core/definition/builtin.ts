@@ -5,6 +5,8 @@ const LOADERS: Record<string, () => Promise<{ default: unknown }>> = {
   // No import attribute: Vite's dev server serves JSON as a JS module, which a `type: 'json'` import would reject.
   demo: () => import('../../../instruments/demo/demo.json'),
   asi: () => import('../../../instruments/asi/asi.json'),
+  audit: () => import('../../../instruments/audit/audit.json'),
+  dudit: () => import('../../../instruments/dudit/dudit.json'),
 };
 
 export const BUILTIN_INSTRUMENTS: readonly string[] = Object.keys(LOADERS);
