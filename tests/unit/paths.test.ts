@@ -3,18 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { BUILTIN_INSTRUMENTS, builtinDefinition, checkAnswer, loadInstrument, type CompiledInstrument, type CompiledItem } from '../../src/core/definition/index.js';
 import type { AnswerValue } from '../../src/core/definition/values.js';
 import { planInterview, type StoredAnswer } from '../../src/core/flow/plan.js';
-
-/** Small deterministic PRNG (mulberry32), so a failing path can be replayed from its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Seeded, so a failing path can be replayed from its seed.
+import { mulberry32 } from '../../src/core/simulation/random.js';
 
 /** Candidate answers per kind, biased towards the values skip rules test (0 and yes/no) and the special codes. */
 function candidates(item: CompiledItem): AnswerValue[] {
@@ -33,7 +23,7 @@ function candidates(item: CompiledItem): AnswerValue[] {
 
 /** Answers a round item by item, as the interview would, until nothing asked is left; returns the final plan. */
 function walk(instrument: CompiledInstrument, round: string, seed: number) {
-  const next = random(seed);
+  const next = mulberry32(seed);
   const answers: Record<string, StoredAnswer> = {};
   const asked = new Set<string>();
   for (;;) {
