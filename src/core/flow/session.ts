@@ -1,8 +1,8 @@
 // Wires the interview machine to a store: start an interview, open one (resume), save snapshots as the interviewer moves.
 import { createActor, fromPromise, type ActorRefFrom } from 'xstate';
 import type { CompiledInstrument } from '../definition/compiled.js';
-import { computeScores } from '../scoring/composite.js';
-import type { AdministrationMode, AnswerRecord, ClientRecord, InterviewRecord, InterviewStore, ScoreRecord } from '../storage/types.js';
+import { scoreRecords } from '../scoring/composite.js';
+import type { AdministrationMode, AnswerRecord, ClientRecord, InterviewRecord, InterviewStore } from '../storage/types.js';
 import type { AnswerLookup } from '../definition/values.js';
 import { nowWithOffset } from '../storage/audit-chain.js';
 import { interviewMachine, type EarlierRound, type InterviewInput, type PersistAnswersInput, type PersistStatusInput } from './machine.js';
@@ -95,17 +95,8 @@ export async function openInterview(options: OpenInterviewOptions): Promise<Inte
   // serialised, latest-wins, and a failure is only reported through the next answer write.
   let lastKey = JSON.stringify(interview.snapshot ?? null);
   const planFromStore = (records: AnswerRecord[]) => planInterview(instrument, interview.round, answerMapFromRecords(records));
-  const storeScores = async (interviewId: string, lookup: AnswerLookup) => {
-    const computedAt = nowWithOffset(now());
-    const scores: ScoreRecord[] = computeScores(instrument, interview.round, lookup).map((s) => ({
-      interviewId,
-      scoreId: s.scoreId,
-      value: s.value,
-      provenance: s.provenance,
-      computedAt,
-    }));
-    await store.putScores(interviewId, scores);
-  };
+  const storeScores = (interviewId: string, lookup: AnswerLookup) =>
+    store.putScores(interviewId, scoreRecords(instrument, interview.round, lookup, interviewId, nowWithOffset(now())));
   const machine = interviewMachine.provide({
     actors: {
       persistAnswers: fromPromise<void, PersistAnswersInput>(async ({ input: i }) => {

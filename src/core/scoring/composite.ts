@@ -2,7 +2,7 @@
 import { evaluateNumber } from '../expression/index.js';
 import type { CompiledInstrument, CompiledScore } from '../definition/compiled.js';
 import { isSpecialCode, type AnswerLookup, type AnswerValue } from '../definition/values.js';
-import type { ScoreProvenance } from '../storage/types.js';
+import type { ScoreProvenance, ScoreRecord } from '../storage/types.js';
 
 export interface ScoreResult {
   scoreId: string;
@@ -39,4 +39,9 @@ export function computeScore(instrument: CompiledInstrument, score: CompiledScor
 /** Every score the round reports. */
 export function computeScores(instrument: CompiledInstrument, round: string, lookup: AnswerLookup): ScoreResult[] {
   return instrument.scores.filter((s) => s.rounds.has(round)).map((s) => computeScore(instrument, s, lookup));
+}
+
+/** The round's scores as the records a store keeps for an interview. */
+export function scoreRecords(instrument: CompiledInstrument, round: string, lookup: AnswerLookup, interviewId: string, computedAt: string): ScoreRecord[] {
+  return computeScores(instrument, round, lookup).map((s) => ({ interviewId, scoreId: s.scoreId, value: s.value, provenance: s.provenance, computedAt }));
 }

@@ -4,10 +4,10 @@ import { isSpecialCode, type AnswerLookup, type AnswerValue, type SpecialCode } 
 import { exportBundle, type Bundle } from '../exchange/bundle.js';
 import { evaluateCondition, evaluateNumber } from '../expression/index.js';
 import { firstUnanswered, planInterview, reconcileAutofill, type InterviewPlan, type StoredAnswer } from '../flow/plan.js';
-import { computeScores } from '../scoring/composite.js';
+import { scoreRecords } from '../scoring/composite.js';
 import { nowWithOffset } from '../storage/audit-chain.js';
 import { createMemoryStore } from '../storage/memory-store.js';
-import type { AnswerChange, ClientRecord, InterviewRecord, ScoreRecord, Sex, StoreRecords } from '../storage/types.js';
+import type { AnswerChange, ClientRecord, InterviewRecord, Sex, StoreRecords } from '../storage/types.js';
 import { ASI_MODEL } from './asi-model.js';
 import { clamp, clamp01, Random, seedNumber, sigmoid, subSeed } from './random.js';
 
@@ -643,14 +643,7 @@ async function simulateClient(
     await store.saveAnswers(interviewId, changesOf(instrument, plan, answers), { actor, ...(position ? { interview: { position } } : {}) });
     if (status === 'completed') {
       const computedAt = nowWithOffset(end);
-      const scores: ScoreRecord[] = computeScores(instrument, roundId, plan.lookup).map((s) => ({
-        interviewId,
-        scoreId: s.scoreId,
-        value: s.value,
-        provenance: s.provenance,
-        computedAt,
-      }));
-      await store.putScores(interviewId, scores);
+      await store.putScores(interviewId, scoreRecords(instrument, roundId, plan.lookup, interviewId, computedAt));
       await store.updateInterview(interviewId, { status: 'completed', completedAt: computedAt }, { actor });
     } else if (status === 'paused') {
       await store.updateInterview(interviewId, { status: 'paused', ...(position ? { position } : {}) }, { actor });
