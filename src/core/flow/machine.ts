@@ -104,6 +104,32 @@ export interface PersistStatusInput {
   plan?: InterviewPlan;
 }
 
+/** A fresh context from the input and its plan; `resume` carries what a stored snapshot remembers. */
+export function interviewContext(
+  input: InterviewInput,
+  plan: InterviewPlan,
+  resume: Partial<Pick<InterviewContext, 'reviewSection' | 'terminationReason' | 'correctionReason'>> & { position: string | null },
+): InterviewContext {
+  return {
+    instrument: input.instrument,
+    round: input.round,
+    interviewId: input.interviewId,
+    actor: input.actor,
+    answers: input.answers ?? {},
+    plan,
+    status: input.status ?? 'in-progress',
+    earlier: input.earlier ?? [],
+    pending: null,
+    rejection: null,
+    saveError: null,
+    unanswered: [],
+    reviewSection: null,
+    terminationReason: null,
+    correctionReason: null,
+    ...resume,
+  };
+}
+
 const notProvided = (what: string) =>
   fromPromise<void, unknown>(async () => {
     throw new Error(`${what} is not provided: create the actor with createInterviewActor() or machine.provide()`);
@@ -193,27 +219,9 @@ export const interviewMachine = setup({
 }).createMachine({
   id: 'interview',
   context: ({ input }) => {
-    const answers = input.answers ?? {};
-    const plan = planInterview(input.instrument, input.round, answers);
+    const plan = planInterview(input.instrument, input.round, input.answers ?? {});
     const resumeAt = input.position && plan.step(input.position)?.state === 'ask' ? input.position : firstUnanswered(plan);
-    return {
-      instrument: input.instrument,
-      round: input.round,
-      interviewId: input.interviewId,
-      actor: input.actor,
-      answers,
-      plan,
-      position: resumeAt,
-      reviewSection: null,
-      status: input.status ?? 'in-progress',
-      earlier: input.earlier ?? [],
-      pending: null,
-      rejection: null,
-      saveError: null,
-      unanswered: [],
-      terminationReason: null,
-      correctionReason: null,
-    };
+    return interviewContext(input, plan, { position: resumeAt });
   },
   initial: 'routing',
   states: {

@@ -1,6 +1,6 @@
 // Persisted machine snapshots: trimmed to what cannot be recomputed, restored only when they still fit the answers.
 import type { SnapshotFrom } from 'xstate';
-import { interviewMachine, type InterviewContext, type InterviewInput } from './machine.js';
+import { interviewContext, interviewMachine, type InterviewContext, type InterviewInput } from './machine.js';
 import { planInterview } from './plan.js';
 import { MACHINE_VERSION, STABLE_STATES as STABLE, storedSnapshot, type StableState, type StoredSnapshot } from './snapshot.js';
 
@@ -41,29 +41,16 @@ export function restoreSnapshot(stored: unknown, input: InterviewInput): Intervi
   if (s.machineVersion !== MACHINE_VERSION || !s.state || !STABLE.includes(s.state)) return null;
   const status = input.status ?? 'in-progress';
   if (s.status !== status || !STATUS_OF_STATE[s.state].includes(status)) return null;
-  const answers = input.answers ?? {};
-  const plan = planInterview(input.instrument, input.round, answers);
+  const plan = planInterview(input.instrument, input.round, input.answers ?? {});
   const position = s.position ?? null;
   if (position !== null && plan.step(position)?.state !== 'ask') return null;
   if (s.reviewSection && !input.instrument.sections.some((x) => x.id === s.reviewSection)) return null;
-  const context: InterviewContext = {
-    instrument: input.instrument,
-    round: input.round,
-    interviewId: input.interviewId,
-    actor: input.actor,
-    answers,
-    plan,
+  const context = interviewContext(input, plan, {
     position,
     reviewSection: s.reviewSection ?? null,
-    status,
-    earlier: input.earlier ?? [],
-    pending: null,
-    rejection: null,
-    saveError: null,
-    unanswered: [],
     terminationReason: s.terminationReason ?? null,
     correctionReason: s.correctionReason ?? null,
-  };
+  });
   const value = s.state.includes('.') ? { active: s.state.split('.')[1]! } : s.state;
   return interviewMachine.resolveState({ value: value as never, context });
 }
