@@ -76,6 +76,8 @@ export class AsiDataExchange extends LitElement {
   @property({ type: Boolean, attribute: 'no-import' }) noImport = false;
   /** Offer to add simulated clients (for demonstrations and training); 0 hides the offer. */
   @property({ type: Number, attribute: 'demo-clients' }) demoClients = 0;
+  /** Seed of the simulated clients; by default a new one each time, so that adding demo data twice never collides. */
+  @property({ attribute: 'demo-seed' }) demoSeed = '';
   @state() private busy = false;
   @property({ reflect: true }) override lang: Language = 'sv';
 
@@ -151,7 +153,7 @@ export class AsiDataExchange extends LitElement {
     this.message = t(this.lang, 'demoDataBusy');
     try {
       const instrument = loadInstrument(await builtinDefinition('asi'));
-      const bundle = await simulateBundle({ instrument, clients: this.demoClients, rounds: ['grund', 'uppfoljning'], seed: `demo-${Date.now()}` });
+      const bundle = await simulateBundle({ instrument, clients: this.demoClients, rounds: ['grund', 'uppfoljning'], seed: this.demoSeed || `demo-${Date.now()}` });
       const done = await importBundle(await this.getStore(), bundle);
       this.message = t(this.lang, 'importDone', { clients: done.clients, interviews: done.interviews, answers: done.answers });
       this.dispatchEvent(new CustomEvent<AsiImportDetail>('asi-import', { detail: done, bubbles: true, composed: true }));
