@@ -1,7 +1,7 @@
 // Shared CLI helpers: the command shape, argument parsing, reading JSON files safely and finding an instrument by id or path.
 import { readFile, stat } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { BUILTIN_INSTRUMENTS, builtinDefinition, validateInstrument, type InstrumentDef } from '../core/definition/index.js';
+import { BUILTIN_INSTRUMENTS, builtinDefinition, resolveDefinition, type InstrumentDef } from '../core/definition/index.js';
 
 /** One subcommand of `asi-interview`; `run` resolves to the exit code. */
 export interface Command {
@@ -156,7 +156,7 @@ export async function resolveInstrument(ref: string): Promise<InstrumentDef> {
       throw new InputError(`${ref}: ${(error as Error).message}`);
     }
   }
-  const result = validateInstrument(doc);
+  const result = await resolveDefinition(doc, builtinDefinition);
   if (!result.ok)
     throw new InputError(
       `${ref} is not a valid instrument definition (${result.problems.length} problem(s)); see: asi-interview validate ${ref}`,

@@ -5,7 +5,8 @@ import {
   describeAt,
   guardShape,
   isOverlayDocument,
-  validateInstrument,
+  resolveDefinition,
+  builtinDefinition,
   validateOverlay,
   type DefinitionProblem,
   type InstrumentDef,
@@ -65,7 +66,8 @@ async function checkFile(file: string, instrumentRef: string | undefined, load: 
   }
 
   if (!isOverlayDocument(doc)) {
-    const result = validateInstrument(doc);
+    // Embedded instruments are taken from the built-ins (a file may embed "audit" like DOK does).
+    const result = await resolveDefinition(doc, builtinDefinition);
     if (!result.ok) return { file, problems: result.problems };
     const def = result.definition;
     const items = def.sections.reduce((n, s) => n + s.items.length, 0);

@@ -62,7 +62,7 @@ describe('the demo instrument', () => {
   });
 
   it('an unknown built-in instrument is a DefinitionError naming the available ones', async () => {
-    await expect(builtinDefinition('asi-x')).rejects.toThrow('No built-in instrument "asi-x" (available: demo, asi, audit, dudit)');
+    await expect(builtinDefinition('asi-x')).rejects.toThrow('No built-in instrument "asi-x" (available: demo, asi, audit, dudit, adad, dok)');
   });
 });
 
@@ -87,11 +87,11 @@ describe('JSON Schema export', () => {
     expect(schema.required).toEqual(expect.arrayContaining(['id', 'version', 'title', 'source', 'rounds', 'sections']));
   });
 
-  it('the overlay schema is draft 2020-12 and fixes `overlay` to "text"', () => {
-    const schema = overlayJsonSchema() as { $schema: string; title: string; properties: Record<string, { const?: string }>; required: string[] };
+  it('the overlay schema is draft 2020-12 and fixes `overlay` to "text" or "local"', () => {
+    const schema = overlayJsonSchema() as { $schema: string; title: string; properties: Record<string, { enum?: string[] }>; required: string[] };
     expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
     expect(schema.title).toBe('asi-interview text overlay');
-    expect(schema.properties.overlay!.const).toBe('text');
+    expect(schema.properties.overlay!.enum).toEqual(['text', 'local']);
     expect(schema.required).toEqual(expect.arrayContaining(['overlay', 'instrument', 'source']));
   });
 });

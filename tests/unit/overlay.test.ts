@@ -150,7 +150,7 @@ describe('invalid overlays name the path in the overlay file', () => {
     ],
     // Structural (zod)
     ['missing source', { overlay: 'text', instrument: 'demo' }, [{ path: 'source', message: 'Invalid input: expected string, received undefined' }]],
-    ['not a text overlay', { ...base, overlay: 'structure' }, [{ path: 'overlay', message: 'Invalid input: expected "text"' }]],
+    ['not an overlay kind', { ...base, overlay: 'structure' }, [{ path: 'overlay', message: 'Invalid option: expected one of "text"|"local"' }]],
     ['unknown top-level key', { ...base, scores: {} }, [{ path: '', message: 'Unrecognized key: "scores"' }]],
     ['unknown item field', { ...base, items: { G_DATE: { label: { sv: 'Datum' } } } }, [{ path: 'items.G_DATE', message: 'Unrecognized key: "label"' }]],
     ['text with no language', { ...base, items: { G_DATE: { text: {} } } }, [{ path: 'items.G_DATE.text', message: 'Give text for sv, en or both' }]],

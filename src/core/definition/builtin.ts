@@ -1,4 +1,6 @@
 // The instruments shipped in instruments/, loaded on demand by id (each one its own chunk in a bundle).
+import { resolveEmbeds } from './compose.js';
+import { validateInstrument } from './load.js';
 import { DefinitionError } from './problems.js';
 
 const LOADERS: Record<string, () => Promise<{ default: unknown }>> = {
@@ -7,15 +9,22 @@ const LOADERS: Record<string, () => Promise<{ default: unknown }>> = {
   asi: () => import('../../../instruments/asi/asi.json'),
   audit: () => import('../../../instruments/audit/audit.json'),
   dudit: () => import('../../../instruments/dudit/dudit.json'),
+  adad: () => import('../../../instruments/adad/adad.json'),
+  dok: () => import('../../../instruments/dok/dok.json'),
 };
 
 export const BUILTIN_INSTRUMENTS: readonly string[] = Object.keys(LOADERS);
 
-/** The raw definition document of a shipped instrument. */
-export async function builtinDefinition(id: string): Promise<unknown> {
+/** The raw definition document of a shipped instrument, exactly as in its file. */
+async function builtinDocument(id: string): Promise<unknown> {
   const load = LOADERS[id];
   if (!load) {
     throw new DefinitionError([{ path: '', message: `No built-in instrument "${id}" (available: ${BUILTIN_INSTRUMENTS.join(', ')})` }]);
   }
   return (await load()).default;
+}
+
+/** The definition document of a shipped instrument, with the instruments it embeds taken in (ready to validate). */
+export async function builtinDefinition(id: string): Promise<unknown> {
+  return resolveEmbeds(await builtinDocument(id), builtinDocument, validateInstrument);
 }

@@ -161,6 +161,7 @@ export function crossCheck(def: InstrumentDef, report: Report): void {
     if (!kind) report(['dateItem'], `Unknown item "${def.dateItem}"`);
     else if (kind !== 'date') report(['dateItem'], `Item "${def.dateItem}" is a ${kind} item, not a date`);
   }
+  roundsKnown(def.summary?.rounds, ['summary', 'rounds']);
   const seenAreas = new Set<string>();
   def.profile?.forEach((area, ai) => {
     unique(seenAreas, area.id, ['profile', ai, 'id'], 'profile area');

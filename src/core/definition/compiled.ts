@@ -20,7 +20,7 @@ export interface CompiledItem {
   readonly autofill: readonly { when: Expression; value: AnswerValue }[];
   readonly validate: readonly { rule: Expression; level: 'error' | 'warning'; message: Message }[];
   readonly special: readonly SpecialCode[];
-  readonly provenance: 'source' | 'project';
+  readonly provenance: 'source' | 'project' | 'local';
   readonly options?: readonly OptionView[];
 }
 

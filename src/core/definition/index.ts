@@ -5,6 +5,7 @@ export * from './schema.js';
 export * from './problems.js';
 export * from './compiled.js';
 export * from './load.js';
+export { expandBlocks, resolveEmbeds, type DefinitionResolver } from './compose.js';
 export * from './overlay.js';
 export * from './json-schema.js';
 export { ITEM_KINDS, itemKind, parseYearsMonths, type ItemKind, type OptionView, type ParseResult } from './kinds/index.js';

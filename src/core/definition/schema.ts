@@ -18,8 +18,10 @@ const ExpressionSource = z.string().min(1).max(10_000).meta({
     'ln, min, max, sum, count, if, answered(item), is(item, "X"|"N").',
 });
 const Special = z.enum(['X', 'N']);
-export const Provenance = z.enum(['source', 'project']).meta({
-  description: '"source": wording and presence come from the published instrument; "project": this project’s own.',
+export const Provenance = z.enum(['source', 'project', 'local']).meta({
+  description:
+    '"source": the item’s presence comes from the published instrument; "project": this project’s own item; ' +
+    '"local": a unit’s own addition (set by a local overlay).',
 });
 export const Timeframe = z.enum(['30d', '12m', '3y', 'lifetime', 'current', 'now']);
 
@@ -42,6 +44,9 @@ export const ValidationRule = z
 const ItemCommon = {
   id: Id.meta({ description: 'The instrument’s own item code, e.g. M6 or D1_30. Stable: exports depend on it.' }),
   text: LocalText,
+  label: LocalText.optional().meta({
+    description: 'A short label for summaries and tables, e.g. "Boende" for "Hur bor du för närvarande?".',
+  }),
   help: LocalText.optional(),
   timeframe: Timeframe.optional(),
   rounds: z.array(Slug).min(1).optional().meta({ description: 'Rounds that ask this item; default: the section’s.' }),
@@ -77,6 +82,7 @@ export interface ItemDef {
   kind: string;
   id: string;
   text: LocalText;
+  label?: LocalText;
   help?: LocalText;
   timeframe?: z.infer<typeof Timeframe>;
   rounds?: string[];
@@ -87,7 +93,7 @@ export interface ItemDef {
   special?: ('X' | 'N')[];
   critical?: string[];
   validate?: { rule: string; level: 'error' | 'warning'; message: LocalText }[];
-  provenance?: 'source' | 'project';
+  provenance?: 'source' | 'project' | 'local';
   source?: string;
   // kind-specific
   scale?: string;
@@ -108,8 +114,40 @@ export const Section = z
     help: LocalText.optional(),
     rounds: z.array(Slug).min(1).optional().meta({ description: 'Rounds that ask this section; default: all.' }),
     items: z.array(Item).min(1),
+    blocks: z
+      .array(Id)
+      .optional()
+      .meta({ description: 'Ids of `blocks` whose items end this section; their ids become <section id>_<block item id>.' }),
+    embedded: z
+      .object({ instrument: Slug, version: z.string() })
+      .strict()
+      .optional()
+      .meta({ description: 'Set when the section was taken from another definition by an `embed` entry.' }),
   })
   .strict();
+
+export const Block = z
+  .object({
+    id: Id,
+    title: LocalText.optional(),
+    items: z.array(Item).min(1),
+  })
+  .strict()
+  .meta({
+    description:
+      'Items that end several sections alike (e.g. a change block after every life area). In a block item’s ' +
+      'expressions a bare block item id means the copy in the same section.',
+  });
+
+export const Embed = z
+  .object({
+    embed: Slug.meta({ description: 'Id of the instrument whose sections, scores and cut-offs are inserted here.' }),
+    version: z.string().optional().meta({ description: 'The embedded definition must have exactly this version.' }),
+    rounds: z.array(Slug).min(1).optional().meta({ description: 'Rounds of this instrument that ask the embedded items.' }),
+  })
+  .strict()
+  .meta({ title: 'Embedded instrument', description: 'Another definition taken in by reference, not copied.' });
+export type EmbedDef = z.infer<typeof Embed>;
 
 export const Round = z
   .object({
@@ -198,16 +236,30 @@ export const Instrument = z
     }),
     profile: z.array(ProfileArea).optional().meta({ description: 'Areas of the results profile, in display order.' }),
     scales: z.array(Scale).optional(),
+    blocks: z.array(Block).optional(),
     sections: z.array(Section).min(1),
     scores: z.array(Score).optional(),
     cutoffs: z.array(Cutoff).optional(),
     changeParameters: z.array(ChangeParameter).optional(),
+    summary: z
+      .object({
+        rounds: z.array(Slug).min(1).optional().meta({ description: 'Rounds that offer the summary; default: all.' }),
+      })
+      .strict()
+      .optional()
+      .meta({ description: 'Offer a text summary of the answers for the feedback meeting, which the client may correct.' }),
   })
   .strict()
   .meta({ title: 'asi-interview instrument definition' });
 
-export type InstrumentDef = Omit<z.infer<typeof Instrument>, 'sections'> & {
+/** The file format: `sections` may also hold `embed` entries, which resolveDefinition() replaces before validation. */
+export const InstrumentDocument = Instrument.extend({ sections: z.array(z.union([Section, Embed])).min(1) }).meta({
+  title: 'asi-interview instrument definition',
+});
+
+export type InstrumentDef = Omit<z.infer<typeof Instrument>, 'sections' | 'blocks'> & {
   sections: (Omit<z.infer<typeof Section>, 'items'> & { items: ItemDef[] })[];
+  blocks?: (Omit<z.infer<typeof Block>, 'items'> & { items: ItemDef[] })[];
 };
 export type RoundDef = z.infer<typeof Round>;
 export type ScaleDef = z.infer<typeof Scale>;

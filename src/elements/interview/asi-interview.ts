@@ -5,16 +5,13 @@ import { property, state } from 'lit/decorators.js';
 import { unsafeStatic, html as staticHtml } from 'lit/static-html.js';
 import { builtinDefinition } from '../../core/definition/builtin.js';
 import { formatAnswer, parseAnswer, type CompiledInstrument } from '../../core/definition/compiled.js';
-import { loadInstrument } from '../../core/definition/load.js';
-import { applyOverlay } from '../../core/definition/overlay.js';
-import type { InstrumentDef } from '../../core/definition/schema.js';
-import { validateInstrument } from '../../core/definition/load.js';
+import { resolveDefinition } from '../../core/definition/load.js';
+import { compileWithOverlays } from '../../core/definition/overlay.js';
 import type { Language } from '../../core/definition/text.js';
 import type { AnswerValue } from '../../core/definition/values.js';
 import { evaluateCondition } from '../../core/expression/index.js';
 import { answerMapFromRecords, type EarlierRound } from '../../core/flow/index.js';
 import { openInterview, startInterview, type InterviewActor, type InterviewSession } from '../../core/flow/session.js';
-import { compileInstrument } from '../../core/definition/compiled.js';
 import { DefinitionError } from '../../core/definition/problems.js';
 import type { AnswerChange, ClientRecord, InterviewRecord, InterviewStore, ScoreRecord } from '../../core/storage/types.js';
 import { SelectorController } from '../controllers/selector-controller.js';
@@ -184,10 +181,10 @@ export class AsiInterview extends LitElement {
     const source = this.instrument || record?.instrumentId || '';
     if (isCompiled(source)) return source;
     const doc = typeof source === 'string' ? await builtinDefinition(source) : source;
-    if (this.overlays.length === 0) return loadInstrument(doc);
-    const result = validateInstrument(doc);
+    // A host's own definition may embed a built-in one (as DOK embeds AUDIT).
+    const result = await resolveDefinition(doc, builtinDefinition);
     if (!result.ok) throw new DefinitionError(result.problems);
-    return compileInstrument(this.overlays.reduce<InstrumentDef>((d, o) => applyOverlay(d, o), result.definition));
+    return compileWithOverlays(result.definition, this.overlays);
   }
 
   private async open(): Promise<void> {

@@ -33,7 +33,9 @@ function rangeKind(
     format(value, item, _ctx, lang) {
       if (typeof value !== 'number') return String(value);
       const u = unit(item)[lang];
-      return `${value.toLocaleString(lang === 'sv' ? 'sv-SE' : 'en-GB')}${u ? ` ${u}` : ''}`;
+      // A calendar year is a name, not an amount: 1975, never "1 975".
+      const number = item.unit === 'calendar-year' ? String(value) : value.toLocaleString(lang === 'sv' ? 'sv-SE' : 'en-GB');
+      return `${number}${u ? ` ${u}` : ''}`;
     },
   });
 }
@@ -52,13 +54,14 @@ const COUNT_UNITS = {
   months: { sv: 'månader', en: 'months' },
   people: { sv: 'personer', en: 'people' },
   none: { sv: '', en: '' },
+  'calendar-year': { sv: '', en: '' },
 } as const;
 
 export const countKind = rangeKind(
   'count',
-  'A whole number of times, years, months or people.',
+  'A whole number of times, years, months or people, or a calendar year (unit "calendar-year").',
   {
-    unit: z.enum(['times', 'years', 'months', 'people', 'none']).optional(),
+    unit: z.enum(['times', 'years', 'months', 'people', 'none', 'calendar-year']).optional(),
     min: z.number().int().min(0).optional(),
     max: z.number().int().min(0).optional(),
   },
