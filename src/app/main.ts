@@ -62,25 +62,30 @@ async function showClient(clientId: string): Promise<void> {
   const rounds = document.createElement('asi-client-rounds');
   rounds.clientId = clientId;
   rounds.lang = lang;
-  rounds.addEventListener('asi-round-start', (e) => go(`#/start/${e.detail.clientId}/${e.detail.instrument}/${e.detail.round}`));
+  rounds.addEventListener('asi-round-start', (e) =>
+    go(`#/start/${e.detail.clientId}/${e.detail.instrument}/${e.detail.round}${e.detail.mode === 'self' ? '/self' : ''}`),
+  );
   rounds.addEventListener('asi-interview-open', (e) => go(`#/client/${clientId}/interview/${e.detail.interviewId}`));
   rounds.addEventListener('asi-compare', (e) => go(`#/client/${clientId}/compare/${e.detail.interviewIds.join(',')}`));
   view.replaceChildren(link('#/', TEXT.allClients[lang]), rounds, exchange);
 }
 
-function showInterview(element: AsiInterview, clientId: string): void {
+function showInterview(element: AsiInterview, clientId: string, mode: string | undefined): void {
   element.lang = lang;
+  // Client self-report: the URL keeps the mode, so a reload does not show the client the interviewer's view.
+  if (mode === 'self') element.mode = 'self';
+  const suffix = mode === 'self' ? '/self' : '';
   // Once the record exists, the URL names it, so a reload resumes this interview instead of starting another.
-  element.addEventListener('asi-start', (e) => history.replaceState(null, '', `#/client/${clientId}/interview/${e.detail.interviewId}`));
+  element.addEventListener('asi-start', (e) => history.replaceState(null, '', `#/client/${clientId}/interview/${e.detail.interviewId}${suffix}`));
   view.replaceChildren(link(`#/client/${clientId}`, TEXT.back[lang]), element);
 }
 
 async function route(): Promise<void> {
-  const [, page, a, b, c] = location.hash.split('/');
+  const [, page, a, b, c, d] = location.hash.split('/');
   if (page === 'client' && a && b === 'interview' && c) {
     const element = document.createElement('asi-interview');
     element.interviewId = c;
-    return showInterview(element, a);
+    return showInterview(element, a, d);
   }
   if (page === 'client' && a && b === 'compare' && c) {
     await evaluation();
@@ -110,7 +115,7 @@ async function route(): Promise<void> {
   if (page === 'start' && a && b && c) {
     const element = document.createElement('asi-interview');
     Object.assign(element, { clientId: a, instrument: b, round: c });
-    return showInterview(element, a);
+    return showInterview(element, a, d);
   }
   showClients();
 }

@@ -83,7 +83,7 @@ export type InterviewEvent =
   | { type: 'interview.resume' }
   | { type: 'interview.complete' }
   | { type: 'interview.terminate'; reason: string }
-  | { type: 'interview.reopen'; reason: string }
+  | { type: 'interview.reopen'; reason: string; itemId?: string }
   | { type: 'save.retry' }
   | { type: 'save.discard' };
 
@@ -214,7 +214,12 @@ export const interviewMachine = setup({
     noteUnanswered: assign({ unanswered: ({ context }) => unansweredItems(context.plan) }),
     setStatus: assign((_, params: { status: InterviewStatus }) => ({ status: params.status, unanswered: [] })),
     setTermination: assign({ terminationReason: ({ event }) => (event as { reason: string }).reason }),
-    setCorrection: assign({ correctionReason: ({ event }) => (event as { reason: string }).reason }),
+    // A reopen may name the item to correct (a statement the client corrects in the feedback summary).
+    setCorrection: assign(({ context, event }) => {
+      const { reason, itemId } = event as { reason: string; itemId?: string };
+      const position = itemId && context.plan.step(itemId)?.state === 'ask' ? itemId : context.position;
+      return { correctionReason: reason, position };
+    }),
   },
 }).createMachine({
   id: 'interview',

@@ -15,6 +15,8 @@ export interface AsiRoundStartDetail {
   clientId: string;
   instrument: string;
   round: string;
+  /** `self` when the client will answer on the screen. */
+  mode: 'interviewer' | 'self';
 }
 export interface AsiInterviewOpenDetail {
   interviewId: string;
@@ -116,7 +118,12 @@ export class AsiClientRounds extends LitElement {
     const data = new FormData(event.target as HTMLFormElement);
     this.dispatchEvent(
       new CustomEvent<AsiRoundStartDetail>('asi-round-start', {
-        detail: { clientId: this.clientId, instrument: String(data.get('instrument')), round: String(data.get('round')) },
+        detail: {
+          clientId: this.clientId,
+          instrument: String(data.get('instrument')),
+          round: String(data.get('round')),
+          mode: data.get('self') ? 'self' : 'interviewer',
+        },
         bubbles: true,
         composed: true,
       }),
@@ -147,7 +154,7 @@ export class AsiClientRounds extends LitElement {
               <span>${this.date(i.startedAt)}</span>
               <span class="status">${t(lang, `status${i.status.replace('-', '_')}` as never)}</span>
               ${before ? html`<span class="interval">${this.interval(before.startedAt, i.startedAt)}</span>` : nothing}
-              <span class="scores">${(this.scores.get(i.id) ?? []).map((s) => `${s.scoreId} ${s.value === null ? '–' : s.value.toFixed(2)}`).join(' · ')}</span>
+              <span class="scores">${(this.scores.get(i.id) ?? []).map((s) => `${s.scoreId} ${s.value === null ? '–' : s.value.toFixed(inst?.scores.find((x) => x.id === s.scoreId)?.def.decimals ?? 2)}`).join(' · ')}</span>
               <small>v${i.instrumentVersion}</small>
               <button class=${open ? 'primary' : ''} @click=${() => this.open(i.id)} aria-label="${t(lang, open ? 'continue' : 'view')}: ${inst?.round(i.round)?.title[lang] ?? i.round} ${this.date(i.startedAt)}">
                 ${t(lang, open ? 'continue' : 'view')}
@@ -199,6 +206,7 @@ export class AsiClientRounds extends LitElement {
               ${instrument?.def.rounds.map((r) => html`<option value=${r.id}>${r.title[lang]}</option>`)}
             </select>
           </label>
+          <label><input type="checkbox" name="self" /> ${t(lang, 'selfMode')}</label>
           <button class="primary" type="submit" ?disabled=${!instrument}>${t(lang, 'start')}</button>
         </form>
       </section>

@@ -194,6 +194,46 @@ export const interviewStyles = css`
     font-weight: 600;
     color: var(--asi-previous-color, #065f46);
   }
+  .notice.project {
+    font-size: 0.875rem;
+    border-inline-start: 4px solid var(--asi-muted-color, #6b7280);
+    padding-inline-start: 0.75rem;
+  }
+  /* The client at the keyboard: larger type, one column, nothing but the question. */
+  :host([mode='self']) {
+    --asi-question-font-size: 1.5rem;
+    font-size: 1.125rem;
+  }
+  :host([mode='self']) .layout {
+    display: block;
+  }
+  :host([mode='self']) .actions button {
+    min-block-size: 3rem;
+    padding-inline: 1.25rem;
+  }
+  .self-done {
+    font-size: 1.25rem;
+    font-weight: 600;
+  }
+  .summary .statements {
+    list-style: none;
+    padding: 0;
+    margin: 0 0 1rem;
+  }
+  .summary .statements li {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.5rem;
+    align-items: baseline;
+    padding-block: 0.25rem;
+    border-block-end: 1px solid var(--asi-border-color, #e5e7eb);
+  }
+  .summary .label {
+    font-weight: 600;
+  }
+  .summary .correct {
+    margin-inline-start: auto;
+  }
   @media print {
     header .save-state,
     .layout > asi-section-nav,

@@ -11,9 +11,10 @@ import type { Language } from '../../core/definition/text.js';
 import type { AnswerValue } from '../../core/definition/values.js';
 import { evaluateCondition } from '../../core/expression/index.js';
 import { answerMapFromRecords, type EarlierRound } from '../../core/flow/index.js';
+import { offersSummary, summarize, summaryText } from '../../core/feedback/summary.js';
 import { openInterview, startInterview, type InterviewActor, type InterviewSession } from '../../core/flow/session.js';
 import { DefinitionError } from '../../core/definition/problems.js';
-import type { AnswerChange, ClientRecord, InterviewRecord, InterviewStore, ScoreRecord } from '../../core/storage/types.js';
+import type { AnswerChange, ClientRecord, InterviewRecord, InterviewStore, ScoreRecord, Sex } from '../../core/storage/types.js';
 import { SelectorController } from '../controllers/selector-controller.js';
 import { interviewContext, type InterviewContextValue } from '../context.js';
 import { CONTROL_FOR_KIND } from '../controls/registry.js';
@@ -115,6 +116,12 @@ export class AsiInterview extends LitElement {
   @property({ attribute: false }) store?: InterviewStore;
   /** Text overlays applied to the definition (e.g. an organisation's licensed wording). */
   @property({ attribute: false }) overlays: unknown[] = [];
+  /**
+   * Who is at the keyboard: `interviewer` (default) or `self`, the client answering on the screen. Self mode shows
+   * plain questions and answers only (no item codes, interviewer notes, key items or navigation between sections),
+   * offers "prefer not to answer" for X, and ends with a thank-you; the results stay behind a staff-only disclosure.
+   */
+  @property({ reflect: true }) mode: 'interviewer' | 'self' = 'interviewer';
   /** Interviewer id recorded in the audit trail. */
   @property() interviewer = '';
   @property({ reflect: true }) override lang: Language = 'sv';
@@ -128,6 +135,7 @@ export class AsiInterview extends LitElement {
   /** Show the client's answer from the previous round beside the question (Alt+P). */
   @state() private showPrevious = false;
   @state() private reopening = false;
+  @state() private clientSex?: Sex;
 
   private session?: InterviewSession;
   private lock?: EditLock;
@@ -240,6 +248,8 @@ export class AsiInterview extends LitElement {
       this.interviewId = record.id;
       this.instrumentCompiled = instrument;
       this.scores = record.status === 'completed' ? await store.getScores(record.id) : [];
+      // Cut-offs differ by sex (AUDIT, DUDIT): the results need the client's.
+      this.clientSex = (this.client?.id === record.clientId ? this.client : await store.getClient(record.clientId))?.sex;
       this.previous = session.actor.getSnapshot();
       this.eventsSubscription = session.actor.subscribe((s) => this.onSnapshot(s, store));
       this.view.actor = session.actor;
@@ -406,19 +416,23 @@ export class AsiInterview extends LitElement {
     if (!snapshot || !instrument || !this.record) return html`<p role="status">${t(this.lang, 'loading')}</p>`;
     const lang = this.lang;
     const { plan } = snapshot.context;
+    const self = this.mode === 'self';
     return html`
       <header part="header">
         <h1>${instrument.def.title[lang]}</h1>
-        <span class="meta">${instrument.round(this.record.round)?.title[lang]}</span>
+        <span class="meta">${self ? t(lang, 'selfIntro') : instrument.round(this.record.round)?.title[lang]}</span>
         ${instrument.def.demo ? html`<span class="badge demo">${t(lang, 'demo')}</span>` : nothing}
         ${this.renderSaveState(snapshot)}
       </header>
+      ${!self && instrument.items.some((i) => i.provenance === 'project')
+        ? html`<p class="notice project" part="notice">${t(lang, 'projectNotice', { title: instrument.def.title[lang] })}</p>`
+        : nothing}
       <div class="progress" part="progress">
         <progress max=${plan.asked.length} value=${plan.answeredCount} aria-label=${t(lang, 'progress', { answered: plan.answeredCount, total: plan.asked.length })}></progress>
         <span>${t(lang, 'progress', { answered: plan.answeredCount, total: plan.asked.length })}</span>
       </div>
       <div class="layout">
-        <asi-section-nav part="sections"></asi-section-nav>
+        ${self ? nothing : html`<asi-section-nav part="sections"></asi-section-nav>`}
         <main part="question" @keydown=${this.onKeydown} @asi-control-commit=${this.onCommit}>
           ${this.renderMain(snapshot, instrument)}
         </main>
@@ -447,7 +461,7 @@ export class AsiInterview extends LitElement {
     return html`
       ${saveFailed ? this.renderSaveError(snapshot) : nothing}
       ${snapshot.context.position === null ? this.renderEnd(snapshot, instrument) : this.renderItem(snapshot, instrument)}
-      ${this.renderTerminate()}
+      ${this.mode === 'self' ? nothing : this.renderTerminate()}
     `;
   }
 
@@ -466,6 +480,7 @@ export class AsiInterview extends LitElement {
     const text = item.sinceLast.has(round) ? (item.def.sinceLastText?.[lang] ?? item.def.text[lang]).replaceAll('{since}', sinceText) : item.def.text[lang];
     const previous = earlier[0];
     const previousValue = previous?.answers[item.id]?.value;
+    if (this.mode === 'self') return this.renderSelfItem(snapshot, instrument, item, text, value, error, busy);
     return html`
       ${this.warning
         ? html`<div class="notice warning" role="status">
@@ -482,6 +497,7 @@ export class AsiInterview extends LitElement {
           : nothing}
         ${item.def.critical?.length ? html`<span class="badge">★ ${t(lang, 'critical')}</span>` : nothing}
         ${item.provenance === 'project' ? html`<span class="badge">${t(lang, 'projectItem')}</span>` : nothing}
+        ${item.provenance === 'local' ? html`<span class="badge">${t(lang, 'localItem')}</span>` : nothing}
       </div>
       ${this.renderCriticalItems(snapshot, instrument, item.id)}
       ${staticHtml`<${unsafeStatic(tag)} data-control .item=${itemView(instrument, item, lang, text)} .value=${value} lang=${lang} .error=${error}></${unsafeStatic(tag)}>`}
@@ -510,8 +526,42 @@ export class AsiInterview extends LitElement {
           ${t(lang, 'review')}
         </button>
         <button type="button" ?disabled=${busy} @click=${() => this.send({ type: 'interview.pause' })}>${t(lang, 'pause')}</button>
+        ${snapshot.context.correctionReason
+          ? html`<button type="button" class="primary" ?disabled=${busy} @click=${() => this.send({ type: 'interview.complete' })}>
+              ${t(lang, 'finishCorrection')}
+            </button>`
+          : nothing}
       </div>
       <p class="keys">${t(lang, 'keys')}</p>
+    `;
+  }
+
+  /** The client's own view of a question: the text, the answer control, back/next and "prefer not to answer". */
+  private renderSelfItem(
+    snapshot: Snapshot,
+    instrument: CompiledInstrument,
+    item: NonNullable<ReturnType<CompiledInstrument['item']>>,
+    text: string,
+    value: string,
+    error: string,
+    busy: boolean,
+  ) {
+    const lang = this.lang;
+    const tag = CONTROL_FOR_KIND[item.def.kind] ?? 'asi-text-control';
+    // Help stays: on AUDIT's consumption items it is the standard glass the client needs to count drinks.
+    const view = itemView(instrument, item, lang, text);
+    return html`
+      ${staticHtml`<${unsafeStatic(tag)} data-control .item=${view} .value=${value} lang=${lang} .error=${error}></${unsafeStatic(tag)}>`}
+      <div class="actions" part="actions">
+        <button type="button" ?disabled=${busy || snapshot.context.plan.asked[0]?.id === item.id} @click=${() => this.send({ type: 'nav.back' })}>
+          ← ${t(lang, 'back')}
+        </button>
+        ${item.special.includes('X')
+          ? html`<button type="button" ?disabled=${busy} @click=${() => this.send({ type: 'answer.set', value: 'X' })}>${t(lang, 'selfCodeX')}</button>`
+          : nothing}
+        <button type="button" ?disabled=${busy} @click=${() => this.send({ type: 'nav.next' })}>${t(lang, 'next')} →</button>
+      </div>
+      <p class="keys">${t(lang, 'selfKeys')}</p>
     `;
   }
 
@@ -604,7 +654,9 @@ export class AsiInterview extends LitElement {
         ? html`<p>${t(lang, 'unanswered', { count: blank.length })}</p>
             <ul class="unanswered">
               ${blank.map(
-                (i) => html`<li><button @click=${() => this.send({ type: 'nav.goto', itemId: i.id })} title=${i.def.text[lang]}>${i.id}</button></li>`,
+                (i) => html`<li><button @click=${() => this.send({ type: 'nav.goto', itemId: i.id })} title=${i.def.text[lang]}>
+                  ${this.mode === 'self' ? (i.def.label ?? i.def.text)[lang] : i.id}
+                </button></li>`,
               )}
             </ul>`
         : nothing}
@@ -619,17 +671,80 @@ export class AsiInterview extends LitElement {
 
   private renderCompleted(instrument: CompiledInstrument) {
     const lang = this.lang;
+    if (this.mode === 'self')
+      return html`<p role="status" class="self-done">${t(lang, 'selfDone')}</p>
+        <details class="staff">
+          <summary>${t(lang, 'selfStaffResults')}</summary>
+          ${this.renderResults(instrument)}
+        </details>`;
+    return html`<p role="status">${t(lang, 'completed')}</p>
+      ${this.renderResults(instrument)}
+      ${this.record && offersSummary(instrument, this.record.round) ? this.renderSummary(instrument) : nothing}
+      ${this.reopening
+        ? html`<form @submit=${this.onReopen}>
+            <label>${t(lang, 'reopenReason')} <input name="reason" required data-autofocus /></label>
+            <button class="primary" type="submit">${t(lang, 'reopen')}</button>
+            <button type="button" @click=${() => (this.reopening = false)}>${t(lang, 'cancel')}</button>
+          </form>`
+        : html`<button data-autofocus @click=${() => (this.reopening = true)}>${t(lang, 'reopen')}</button>`}`;
+  }
+
+  /**
+   * The feedback summary: the answers as short statements per section. "Correct" reopens the interview at that item
+   * with the client's correction as the reason, so the change and its reason land in the audit trail.
+   */
+  private renderSummary(instrument: CompiledInstrument) {
+    const lang = this.lang;
+    const sections = summarize(instrument, this.view.value!.context.plan, lang);
+    const copy = async (event: Event) => {
+      const button = event.currentTarget as HTMLButtonElement;
+      await navigator.clipboard?.writeText(summaryText(sections));
+      button.textContent = t(lang, 'copied');
+    };
+    return html`<section class="summary" aria-labelledby="summary-title">
+      <h2 id="summary-title">${t(lang, 'summary')}</h2>
+      <p class="meta">${t(lang, 'summaryHelp')}</p>
+      ${sections.map(
+        (section) => html`<h3>${section.title}</h3>
+          <ul class="statements">
+            ${section.statements.map(
+              (st) => html`<li>
+                <span class="label">${st.label}:</span> <span class="answer">${st.answer}</span>
+                ${st.autofilled ? html`<small>(${t(lang, 'autofilled')})</small>` : nothing}
+                ${st.autofilled
+                  ? nothing
+                  : html`<button
+                      class="correct no-print"
+                      aria-label="${t(lang, 'correct')}: ${st.label}"
+                      @click=${() => this.send({ type: 'interview.reopen', reason: t(lang, 'clientCorrection'), itemId: st.itemId })}
+                    >
+                      ${t(lang, 'correct')}
+                    </button>`}
+              </li>`,
+            )}
+          </ul>`,
+      )}
+      <div class="actions no-print">
+        <button @click=${copy}>${t(lang, 'copySummary')}</button>
+        <button @click=${() => window.print()}>${t(lang, 'print')}</button>
+      </div>
+    </section>`;
+  }
+
+  /** Results of a completed interview: the profile chart where the definition has one, else the score table. */
+  private renderResults(instrument: CompiledInstrument) {
+    const lang = this.lang;
     const plan = this.view.value!.context.plan;
     const ratings = Object.fromEntries(
       (instrument.def.profile ?? []).flatMap((a) => a.ratings ?? []).map((id) => [id, plan.step(id)?.value]),
     );
-    return html`<p role="status">${t(lang, 'completed')}</p>
-      ${instrument.def.profile
+    return html`${instrument.def.profile
         ? html`<h2>${t(lang, 'profile')}</h2>
             <asi-profile
               .instrument=${instrument}
               .scores=${this.scores.map((s) => ({ scoreId: s.scoreId, value: s.value, missing: s.provenance.missing }))}
               .ratings=${ratings}
+              .sex=${this.clientSex}
               lang=${lang}
             ></asi-profile>
             <div class="actions no-print"><button @click=${() => window.print()}>${t(lang, 'print')}</button></div>`
@@ -652,14 +767,7 @@ export class AsiInterview extends LitElement {
               })}
             </tbody>
           </table>`
-        : nothing}
-      ${this.reopening
-        ? html`<form @submit=${this.onReopen}>
-            <label>${t(lang, 'reopenReason')} <input name="reason" required data-autofocus /></label>
-            <button class="primary" type="submit">${t(lang, 'reopen')}</button>
-            <button type="button" @click=${() => (this.reopening = false)}>${t(lang, 'cancel')}</button>
-          </form>`
-        : html`<button data-autofocus @click=${() => (this.reopening = true)}>${t(lang, 'reopen')}</button>`}`;
+        : nothing}`;
   }
 
   private onReopen(event: SubmitEvent): void {
