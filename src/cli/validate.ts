@@ -95,11 +95,14 @@ async function checkFile(file: string, instrumentRef: string | undefined, load: 
   }
   const result = validateOverlay(doc, def);
   if (!result.ok) return { file, problems: result.problems };
-  const { items = {}, sections = {} } = result.overlay;
+  const { items = {}, sections = {}, add = [] } = result.overlay;
+  const added = add.reduce((n, a) => n + a.items.length, 0);
   return {
     file,
     problems: [],
-    summary: `text overlay for ${def.id}@${def.version}, ${Object.keys(items).length} items, ${Object.keys(sections).length} sections`,
+    summary:
+      `${result.overlay.overlay} overlay for ${def.id}@${def.version}, ${Object.keys(items).length} items, ` +
+      `${Object.keys(sections).length} sections${added ? `, ${added} local questions added` : ''}`,
   };
 }
 

@@ -88,6 +88,24 @@ describe.concurrent('asi-interview (child process)', { timeout: 30_000 }, () => 
     expect(run.stdout).toContain('✓ instruments/demo/overlays/example-sv.json: text overlay for demo@');
   });
 
+  it('accepts the shipped local overlay for DOK, which adds two questions', async () => {
+    const run = await cli('validate', 'instruments/dok/overlays/example-local.json');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('✓ instruments/dok/overlays/example-local.json: local overlay for dok@1.0.0, 1 items, 0 sections, 2 local questions added');
+  });
+
+  it('validates a file that embeds a built-in instrument, and says where an embed is wrong', async () => {
+    const dok = JSON.parse(readFileSync(join(ROOT, 'instruments/dok/dok.json'), 'utf8'));
+    writeFileSync(file('embeds.json'), JSON.stringify({ ...dok, id: 'dok-local' }));
+    const at = dok.sections.findIndex((s: { embed?: string }) => s.embed);
+    dok.sections[at] = { embed: 'audit', version: '0.9.0' };
+    writeFileSync(file('bad-embed.json'), JSON.stringify(dok));
+    const run = await cli('validate', file('embeds.json'), file('bad-embed.json'));
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(`✓ ${file('embeds.json')}: dok-local@1.0.0`);
+    expect(run.stdout).toContain(`sections[${at}].version: Embed asks for "audit" version 0.9.0; the definition is 1.0.0`);
+  });
+
   it('rejects an overlay with an unknown item', async () => {
     const run = await cli('validate', file('unknown-item.json'));
     expect(run.code).toBe(1);
