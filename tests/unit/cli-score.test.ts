@@ -284,4 +284,24 @@ describe('asi-interview score (child process)', { timeout: 60_000 }, () => {
     expect(lines).toHaveLength(100_000);
     expect((JSON.parse(lines[99_999]!) as Scored).line).toBe(100_000);
   });
+
+  it('scores AUDIT and DUDIT by id: totals, AUDIT-C, and no total when an item is missing', () => {
+    // AUDIT points 2+1+1+0+0+0+1+0+0+2 = 7, AUDIT-C = 2+1+1 = 4; the second line lacks AUDIT10.
+    const audit = Object.fromEntries([2, 1, 1, 0, 0, 0, 1, 0, 0, 2].map((v, i) => [`AUDIT${i + 1}`, v]));
+    const { AUDIT10: _dropped, ...partial } = audit;
+    const a = run(['--instrument', 'audit', '-'], `${JSON.stringify(audit)}\n${JSON.stringify(partial)}\n`);
+    expect(a.code).toBe(0);
+    const [full, missing] = parse(a.stdout) as Scored[];
+    expect(full!.scores).toEqual({ AUDIT: 7, AUDIT_C: 4 });
+    expect(missing!.scores).toEqual({ AUDIT: null, AUDIT_C: 4 });
+    expect(missing!.missing).toEqual({ AUDIT: ['AUDIT10'] });
+
+    // DUDIT points 4×11 = 44 (the maximum), and one with X (not answered) in DUDIT3: no total.
+    const dudit = Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`DUDIT${i + 1}`, 4]));
+    const d = run(['--instrument', 'dudit', '--round', 'screening', '-'], `${JSON.stringify(dudit)}\n${JSON.stringify({ ...dudit, DUDIT3: 'X' })}\n`);
+    expect(d.code).toBe(0);
+    const [max, coded] = parse(d.stdout) as Scored[];
+    expect(max!.scores).toEqual({ DUDIT: 44 });
+    expect(coded!.scores).toEqual({ DUDIT: null });
+  });
 });
