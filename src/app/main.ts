@@ -14,6 +14,7 @@ const TEXT = {
   data: { sv: 'Export och säkerhetskopia', en: 'Export and backup' },
   back: { sv: '← Till klienten', en: '← Back to the client' },
   allClients: { sv: '← Alla klienter', en: '← All clients' },
+  instrument: { sv: 'Formulär', en: 'Instrument' },
   persisted: { sv: 'Lagring: beständig', en: 'Storage: persistent' },
   notPersisted: {
     sv: 'Lagring: kan rensas av webbläsaren – exportera säkerhetskopior',
@@ -80,6 +81,20 @@ function showInterview(element: AsiInterview, clientId: string, mode: string | u
   view.replaceChildren(link(`#/client/${clientId}`, TEXT.back[lang]), element);
 }
 
+/** The instruments a group report can be made for: those whose definitions compute scores. */
+const REPORTABLE = ['asi', 'audit', 'dudit', 'dok'] as const;
+
+function reportPicker(current: string): HTMLLabelElement {
+  const label = document.createElement('label');
+  label.className = 'picker';
+  label.append(`${TEXT.instrument[lang]} `);
+  const select = document.createElement('select');
+  for (const id of REPORTABLE) select.add(new Option(id.toUpperCase(), id, false, id === current));
+  select.addEventListener('change', () => go(`#/report/${select.value}`));
+  label.append(select);
+  return label;
+}
+
 async function route(): Promise<void> {
   const [, page, a, b, c, d] = location.hash.split('/');
   if (page === 'client' && a && b === 'interview' && c) {
@@ -99,7 +114,9 @@ async function route(): Promise<void> {
     await evaluation();
     const report = document.createElement('asi-group-report');
     report.lang = lang;
-    return void view.replaceChildren(report);
+    // #/report/<instrument>: any instrument with scores (ASI by default; AUDIT, DUDIT, DOK's embedded AUDIT).
+    report.instrument = a || 'asi';
+    return void view.replaceChildren(reportPicker(a || 'asi'), report);
   }
   if (page === 'data') {
     await evaluation();
