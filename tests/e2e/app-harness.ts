@@ -12,8 +12,17 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(): Promise<Harness> {
-  const server = await createServer({ configFile: 'vite.app.config.ts', server: { port: 0, strictPort: false }, logLevel: 'error' });
+export interface HarnessOptions {
+  /**
+   * false: serve the sources as first read, without watching files or HMR, so that edits made while a long test runs
+   * never reload its pages mid-interview (default true: the dev server as `npm start` runs it).
+   */
+  watch?: boolean;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const frozen = options.watch === false ? { watch: null, hmr: false } : {};
+  const server = await createServer({ configFile: 'vite.app.config.ts', server: { port: 0, strictPort: false, ...frozen }, logLevel: 'error' });
   await server.listen();
   const browser = await chromium.launch({
     executablePath: executablePath!,

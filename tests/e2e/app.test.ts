@@ -35,7 +35,8 @@ describe('clinician app', () => {
     await tabTo(page, (f) => f === 'input[name=code]');
     await page.keyboard.type('E2E-01');
     await page.keyboard.press('Tab');
-    await page.keyboard.press('ArrowDown'); // sex: female -> male
+    await page.keyboard.press('ArrowDown'); // sex: unknown -> female
+    await page.keyboard.press('ArrowDown'); // female -> male
     await page.keyboard.press('Tab');
     await page.keyboard.type('1985');
     await page.keyboard.press('Enter');

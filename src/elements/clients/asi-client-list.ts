@@ -108,7 +108,8 @@ export class AsiClientList extends LitElement {
           </label>
           <label>${t(lang, 'sex')}
             <select name="sex">
-              ${(['female', 'male', 'other', 'unknown'] as Sex[]).map((s) => html`<option value=${s}>${sexLabel(s)}</option>`)}
+              ${/* Unknown first: a cut-off by sex (AUDIT, DUDIT) must never rest on a default nobody chose. */ ''}
+              ${(['unknown', 'female', 'male', 'other'] as Sex[]).map((s) => html`<option value=${s}>${sexLabel(s)}</option>`)}
             </select>
           </label>
           <label>${t(lang, 'birthYear')}
