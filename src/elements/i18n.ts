@@ -218,6 +218,25 @@ const STRINGS = {
   statuspaused: { sv: 'Pausad', en: 'Paused' },
   statuscompleted: { sv: 'Slutförd', en: 'Completed' },
   statusterminated: { sv: 'Avbruten', en: 'Ended early' },
+  // Results profile and comparison: scores with their own ranges, and what their cut-offs say.
+  scoreLegend: { sv: 'Poäng', en: 'Score' },
+  ratingRange: { sv: 'Skattning {min}–{max}', en: 'Rating {min}–{max}' },
+  result: { sv: 'Resultat', en: 'Result' },
+  ofMax: { sv: '{value} av {max}', en: '{value} of {max}' },
+  cutoffBelow: { sv: 'under gränsvärdet ({min} eller mer)', en: 'below the cut-off ({min} or more)' },
+  cutoffBelowNeutral: {
+    sv: 'under de gränsvärden som gäller oavsett kön ({min} eller mer)',
+    en: 'below the cut-offs that apply whatever the sex ({min} or more)',
+  },
+  cutoffNone: { sv: 'inom inget av gränsvärdenas intervall', en: 'within none of the cut-off ranges' },
+  cutoffSexUnknown: {
+    sv: 'Kön okänt: de könsspecifika gränsvärdena kan inte tillämpas',
+    en: 'Sex unknown: the sex-specific cut-offs cannot be applied',
+  },
+  cutoffSexOther: {
+    sv: 'Kön annat än kvinna eller man: de könsspecifika gränsvärdena kan inte tillämpas',
+    en: 'Sex other than female or male: the sex-specific cut-offs cannot be applied',
+  },
 } as const;
 
 export type MessageKey = keyof typeof STRINGS;

@@ -60,3 +60,100 @@ describe('<asi-comparison>', () => {
     expect(el.shadowRoot!.querySelector('[role=alert]')!.textContent).to.equal('No interview nope in this store');
   });
 });
+
+/** A completed round of any built-in instrument for `who`, with its scores, as the runner would have stored it. */
+async function completedRoundOf(
+  store: InterviewStore,
+  instrumentId: string,
+  who: ClientRecord,
+  round: string,
+  date: string,
+  answers: Record<string, number | string>,
+): Promise<string> {
+  const instrument = loadInstrument(await builtinDefinition(instrumentId));
+  const record = await startInterview({ store, instrument, client: who, round, now: () => new Date(`${date}T10:00:00+01:00`) });
+  await store.saveAnswers(record.id, Object.entries(answers).map(([itemId, value]) => ({ itemId, value, source: 'entered' as const })), { actor: 't' });
+  const map = Object.fromEntries(Object.entries(answers).map(([k, v]) => [k, { value: v, source: 'entered' as const }]));
+  const scores = computeScores(instrument, round, planInterview(instrument, round, map).lookup);
+  await store.putScores(record.id, scores.map((s) => ({ interviewId: record.id, ...s, computedAt: `${date}T11:00:00+01:00` })));
+  await store.updateInterview(record.id, { status: 'completed' }, { actor: 't' });
+  return record.id;
+}
+
+const auditAnswers = (points: number[]) => Object.fromEntries(points.map((p, i) => [`AUDIT${i + 1}`, p]));
+const rowsOf = (el: AsiComparison) => [...el.shadowRoot!.querySelectorAll('table:first-of-type tbody tr')];
+const cells = (row: Element) => [...row.querySelectorAll('th, td')].map((c) => c.textContent!.replace(/\s+/g, ' ').trim());
+
+describe('<asi-comparison> with cut-offs and several ratings per area', () => {
+  const man: ClientRecord = { ...client, id: 'm1', code: 'K-2', sex: 'male' };
+  const unknown: ClientRecord = { ...client, id: 'u1', code: 'K-3', sex: 'unknown' };
+
+  it('AUDIT for a man: points on 0–40 and, per round, the cut-offs it falls in or that it is below them', async () => {
+    const store = createMemoryStore();
+    await store.putClient(man);
+    // 9 points (AUDIT-C 5), then 7 points (AUDIT-C 4).
+    const first = await completedRoundOf(store, 'audit', man, 'screening', '2026-03-14', auditAnswers([2, 2, 1, 1, 1, 0, 0, 0, 2, 0]));
+    const second = await completedRoundOf(store, 'audit', man, 'screening', '2026-09-14', auditAnswers([2, 1, 1, 1, 0, 0, 0, 0, 2, 0]));
+    const el = await fixture<AsiComparison>(html`<asi-comparison lang="en" .store=${store} .interviewIds=${[first, second]}></asi-comparison>`);
+    await waitUntil(() => el.shadowRoot!.querySelector('tbody tr'), 'comparison not rendered');
+    const [total, consumption] = rowsOf(el).map(cells);
+    expect(total).to.deep.equal([
+      'Alcohol',
+      'AUDIT total score (0–40)',
+      '9 Risky use (men: 8 points or more) WHO zone 8–15: simple advice',
+      '7 below the cut-off (8 or more)',
+      '-2',
+      'better',
+      'not configured (SD or reliability missing)',
+    ]);
+    expect(consumption!.slice(0, 4)).to.deep.equal([
+      'AUDIT-C consumption score (0–12)',
+      '5 Positive AUDIT-C (men: 4 points or more)',
+      '4 Positive AUDIT-C (men: 4 points or more)',
+      '-1',
+    ]);
+    // Bars on 0–40 and 0–12, not 0–1: 9/40 and 7/40 of 400 px; 5/12 and 4/12.
+    const widths = [...el.shadowRoot!.querySelectorAll('svg rect')].map((r) => Number(r.getAttribute('width')));
+    [90, 70, (5 / 12) * 400, (4 / 12) * 400].forEach((w, i) => expect(widths[i]).to.be.closeTo(w, 1e-9));
+    const labels = [...el.shadowRoot!.querySelectorAll('svg text.value')].map((t) => t.textContent);
+    expect(labels).to.include('9 / 40').and.include('4 / 12');
+    await expect(el).to.be.accessible();
+  });
+
+  it('with the client’s sex unknown: says once that the sex-specific cut-offs cannot be applied', async () => {
+    const store = createMemoryStore();
+    await store.putClient(unknown);
+    const first = await completedRoundOf(store, 'audit', unknown, 'screening', '2026-03-14', auditAnswers([2, 2, 1, 1, 1, 0, 0, 0, 2, 0]));
+    const second = await completedRoundOf(store, 'audit', unknown, 'screening', '2026-09-14', auditAnswers([2, 1, 1, 1, 0, 0, 0, 0, 2, 0]));
+    const el = await fixture<AsiComparison>(html`<asi-comparison lang="sv" .store=${store} .interviewIds=${[first, second]}></asi-comparison>`);
+    await waitUntil(() => el.shadowRoot!.querySelector('tbody tr'), 'comparison not rendered');
+    const total = cells(rowsOf(el)[0]!);
+    expect(total[1]).to.equal('AUDIT totalpoäng (0–40) Kön okänt: de könsspecifika gränsvärdena kan inte tillämpas');
+    expect(total[2]).to.equal('9 WHO-zon 8–15: enkla råd');
+    expect(total[3]).to.equal('7 under de gränsvärden som gäller oavsett kön (8 eller mer)');
+    expect(el.shadowRoot!.textContent!.match(/Kön okänt/g)).to.have.length(2); // once for AUDIT, once for AUDIT-C
+  });
+
+  it('ADAD: compares all three ratings of each area, each on its own scale', async () => {
+    const store = createMemoryStore();
+    await store.putClient(client);
+    const first = await completedRoundOf(store, 'adad', client, 'intake', '2026-03-14', { P_WORRY: 3, P_HELP: 2, P_SEV: 6 });
+    const second = await completedRoundOf(store, 'adad', client, 'follow-up', '2026-09-14', { P_WORRY: 1, P_HELP: 2, P_SEV: 3 });
+    const el = await fixture<AsiComparison>(html`<asi-comparison lang="en" .store=${store} .interviewIds=${[first, second]}></asi-comparison>`);
+    await waitUntil(() => el.shadowRoot!.querySelector('tbody tr'), 'comparison not rendered');
+    const rows = rowsOf(el).map(cells);
+    expect(rows.slice(0, 3).map((r) => r.slice(-5, -1))).to.deep.equal([
+      ['3', '1', '-2', 'better'],
+      ['2', '2', '0', 'unchanged'],
+      ['6', '3', '-3', 'better'],
+    ]);
+    expect(rows[0]![1]).to.equal('P_WORRY Youth rating: worry or problems 0–3');
+    expect(rows[1]![0]).to.equal('P_HELP Youth rating: importance of getting help 0–3');
+    expect(rows[2]![0]).to.equal('P_SEV Interviewer severity rating 0–9');
+    // 9 areas × 3 ratings, all in the table and the chart.
+    expect(rows).to.have.length(27);
+    const widths = [...el.shadowRoot!.querySelectorAll('svg rect')].slice(0, 6).map((r) => Number(r.getAttribute('width')));
+    [400, 400 / 3, (2 / 3) * 400, (2 / 3) * 400, (6 / 9) * 400, (3 / 9) * 400].forEach((w, i) => expect(widths[i]).to.be.closeTo(w, 1e-9));
+    await expect(el).to.be.accessible();
+  });
+});

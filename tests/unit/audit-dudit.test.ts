@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { builtinDefinition, loadInstrument, type AnswerValue, type CompiledInstrument } from '../../src/core/definition/index.js';
 import { computeScores } from '../../src/core/scoring/composite.js';
-import { classify } from '../../src/core/scoring/index.js';
+import { classify, interpretScore, ratingRange, scoreRange } from '../../src/core/scoring/index.js';
 
 const audit = loadInstrument(await builtinDefinition('audit'));
 const dudit = loadInstrument(await builtinDefinition('dudit'));
@@ -194,5 +194,96 @@ describe('DUDIT definition', () => {
     expect(labels(dudit, 'DUDIT', 25)).toEqual([DEPENDENCE]);
     expect(classify(dudit, 'DUDIT', null, 'female')).toEqual([]);
     expect(classify(dudit, 'DUDIT', null)).toEqual([]);
+  });
+});
+
+describe('interpretScore', () => {
+  const RISKY_M = 'Risky use (men: 8 points or more)';
+  const RISKY_F = 'Risky use (women: 6 points or more)';
+  const ZONE1 = 'WHO zone 8–15: simple advice';
+  const ZONE3 = 'WHO zone 20 or more: evaluation for possible dependence (tentative in the WHO manual)';
+  const en = (r: { matched: { label: { en: string } }[] }) => r.matched.map((c) => c.label.en);
+
+  it('carries the declared range of AUDIT, AUDIT-C and DUDIT', () => {
+    expect(interpretScore(audit, 'AUDIT', 7, 'male').range).toEqual({ min: 0, max: 40 });
+    expect(interpretScore(audit, 'AUDIT_C', 2, 'male').range).toEqual({ min: 0, max: 12 });
+    expect(interpretScore(dudit, 'DUDIT', 0, 'female').range).toEqual({ min: 0, max: 44 });
+  });
+
+  it('AUDIT 7 for a man: below the cut-off, the lowest applicable one being 8', () => {
+    const r = interpretScore(audit, 'AUDIT', 7, 'male');
+    expect(r).toMatchObject({ value: 7, matched: [], below: true, sexNeeded: false });
+    expect(Math.min(...r.applicable.map((c) => c.min))).toBe(8);
+  });
+
+  it('AUDIT 8 for a man: risky use and WHO zone 8–15', () => {
+    const r = interpretScore(audit, 'AUDIT', 8, 'male');
+    expect(en(r)).toEqual([RISKY_M, ZONE1]);
+    expect(r).toMatchObject({ below: false, sexNeeded: false });
+  });
+
+  it('AUDIT 6 for a woman: risky use, although under every WHO zone', () => {
+    const r = interpretScore(audit, 'AUDIT', 6, 'female');
+    expect(en(r)).toEqual([RISKY_F]);
+    expect(r).toMatchObject({ below: false, sexNeeded: false });
+  });
+
+  it('AUDIT 20 falls in the WHO zone of 20 or more for either sex', () => {
+    expect(en(interpretScore(audit, 'AUDIT', 20, 'male'))).toEqual([RISKY_M, ZONE3]);
+    expect(en(interpretScore(audit, 'AUDIT', 20, 'female'))).toEqual([RISKY_F, ZONE3]);
+  });
+
+  it('with the sex unknown, other or not given: says the sex-specific cut-offs need it, applies only the neutral ones', () => {
+    for (const sex of ['unknown', 'other', undefined] as const) {
+      const seven = interpretScore(audit, 'AUDIT', 7, sex);
+      expect(seven, String(sex)).toMatchObject({ matched: [], sexNeeded: true, below: true });
+      expect(seven.applicable.every((c) => c.sex === undefined)).toBe(true);
+      expect(en(interpretScore(audit, 'AUDIT', 20, sex))).toEqual([ZONE3]);
+      expect(interpretScore(audit, 'AUDIT', 20, sex).sexNeeded).toBe(true);
+    }
+    // AUDIT-C has only sex-specific cut-offs: nothing applies, so it is not "below" anything either.
+    expect(interpretScore(audit, 'AUDIT_C', 2, 'unknown')).toMatchObject({ matched: [], applicable: [], below: false, sexNeeded: true });
+    expect(interpretScore(dudit, 'DUDIT', 3, 'unknown')).toMatchObject({ matched: [], below: true, sexNeeded: true });
+  });
+
+  it('interprets a missing score as nothing at all', () => {
+    for (const value of [null, undefined, Number.NaN]) {
+      expect(interpretScore(audit, 'AUDIT', value, 'male')).toEqual({ value: null, range: { min: 0, max: 40 }, matched: [], applicable: [], below: false, sexNeeded: false });
+      expect(interpretScore(audit, 'AUDIT', value, 'unknown')).toMatchObject({ matched: [], below: false, sexNeeded: false });
+    }
+  });
+
+  it('a score without cut-offs is never below and never needs the sex', async () => {
+    const demo = loadInstrument(await builtinDefinition('demo'));
+    expect(interpretScore(demo, 'HEALTH', 0.4, 'unknown')).toEqual({ value: 0.4, matched: [], applicable: [], below: false, sexNeeded: false });
+  });
+
+  it('is not "below" for a value in a gap between bounded bands', () => {
+    const gapped = loadInstrument({
+      ...structuredClone(audit.def),
+      cutoffs: [
+        { score: 'AUDIT', min: 5, max: 9, label: { sv: 'a', en: 'a' }, source: 'test' },
+        { score: 'AUDIT', min: 20, label: { sv: 'b', en: 'b' }, source: 'test' },
+      ],
+    });
+    expect(interpretScore(gapped, 'AUDIT', 4)).toMatchObject({ matched: [], below: true });
+    expect(interpretScore(gapped, 'AUDIT', 12)).toMatchObject({ matched: [], below: false });
+  });
+});
+
+describe('scoreRange and ratingRange', () => {
+  it('gives the declared score range, or 0–1 for a score that declares none', async () => {
+    const demo = loadInstrument(await builtinDefinition('demo'));
+    expect(scoreRange(audit, 'AUDIT')).toEqual({ min: 0, max: 40 });
+    expect(scoreRange(dudit, 'DUDIT')).toEqual({ min: 0, max: 44 });
+    expect(scoreRange(demo, 'HEALTH')).toEqual({ min: 0, max: 1 });
+  });
+
+  it('takes the range of a rating item from its options: ADAD youth ratings 0–3, interviewer 0–9', async () => {
+    const adad = loadInstrument(await builtinDefinition('adad'));
+    expect(ratingRange(adad, 'P_WORRY')).toEqual({ min: 0, max: 3 });
+    expect(ratingRange(adad, 'P_HELP')).toEqual({ min: 0, max: 3 });
+    expect(ratingRange(adad, 'P_SEV')).toEqual({ min: 0, max: 9 });
+    expect(ratingRange(adad, 'NO_SUCH_ITEM')).toBeUndefined();
   });
 });

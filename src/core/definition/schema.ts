@@ -184,6 +184,12 @@ export const Score = z
     algorithm: z.object({ id: z.string().min(1), version: z.string().min(1) }).strict(),
     source: z.string().min(1).meta({ description: 'Where the formula comes from.' }),
     decimals: z.number().int().min(0).max(12).optional(),
+    range: z
+      .object({ min: z.number(), max: z.number() })
+      .strict()
+      .refine((r) => r.min < r.max, 'range.min must be below range.max')
+      .optional()
+      .meta({ description: 'The possible range of the score, for charts; default 0–1.' }),
   })
   .strict();
 

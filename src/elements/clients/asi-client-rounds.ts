@@ -8,6 +8,7 @@ import type { Language } from '../../core/definition/text.js';
 import type { ClientRecord, InterviewRecord, InterviewStore, ScoreRecord } from '../../core/storage/types.js';
 import { defaultStore } from '../default-store.js';
 import { t } from '../i18n.js';
+import { formatScore } from '../profile/asi-profile.js';
 import { listStyles } from './list.styles.js';
 import { css } from 'lit';
 
@@ -154,7 +155,7 @@ export class AsiClientRounds extends LitElement {
               <span>${this.date(i.startedAt)}</span>
               <span class="status">${t(lang, `status${i.status.replace('-', '_')}` as never)}</span>
               ${before ? html`<span class="interval">${this.interval(before.startedAt, i.startedAt)}</span>` : nothing}
-              <span class="scores">${(this.scores.get(i.id) ?? []).map((s) => `${s.scoreId} ${s.value === null ? '–' : s.value.toFixed(inst?.scores.find((x) => x.id === s.scoreId)?.def.decimals ?? 2)}`).join(' · ')}</span>
+              <span class="scores">${(this.scores.get(i.id) ?? []).map((s) => `${s.scoreId} ${s.value === null ? '–' : (inst ? formatScore(inst, s.scoreId, s.value, true) : String(s.value))}`).join(' · ')}</span>
               <small>v${i.instrumentVersion}</small>
               <button class=${open ? 'primary' : ''} @click=${() => this.open(i.id)} aria-label="${t(lang, open ? 'continue' : 'view')}: ${inst?.round(i.round)?.title[lang] ?? i.round} ${this.date(i.startedAt)}">
                 ${t(lang, open ? 'continue' : 'view')}

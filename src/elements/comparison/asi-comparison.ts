@@ -1,4 +1,5 @@
-// <asi-comparison>: two or more rounds of one client side by side per area, with change, direction and reliable change.
+// <asi-comparison>: two or more rounds of one client side by side per area, with change, direction and reliable change,
+// each score and rating on its own range, and per round what the score's cut-offs say.
 import { LitElement, css, html, nothing, svg } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { builtinDefinition } from '../../core/definition/builtin.js';
@@ -7,9 +8,11 @@ import { loadInstrument } from '../../core/definition/load.js';
 import type { Language } from '../../core/definition/text.js';
 import type { AnswerValue } from '../../core/definition/values.js';
 import { compareInterviews, type ChangeOverrides, type ChangeResult, type InterviewComparison, type MeasureComparison } from '../../core/scoring/change.js';
-import type { InterviewStore } from '../../core/storage/types.js';
+import { interpretScore, scoreRange, type MeasureRange } from '../../core/scoring/cutoffs.js';
+import type { InterviewStore, Sex } from '../../core/storage/types.js';
 import { defaultStore } from '../default-store.js';
 import { t } from '../i18n.js';
+import { cutoffText, formatScore, hasCutoffs, ratingSeries } from '../profile/asi-profile.js';
 
 const SERIES = ['#93c5fd', '#1d4ed8', '#1e3a8a', '#0f172a'];
 
@@ -17,6 +20,8 @@ const SERIES = ['#93c5fd', '#1d4ed8', '#1e3a8a', '#0f172a'];
  * @summary Compares completed rounds of one client (e.g. intake and follow-up) per area: scores and ratings in each
  * round, the difference, its direction in plain words, and reliable change (RCI) where SD and reliability are known.
  * SD defaults to the standard deviation of first-round scores in this store (the unit's own sample).
+ * Scores and ratings are drawn on their own ranges (as in <asi-profile>); for scores with cut-offs each round says
+ * which it falls in, for the client's sex as stored (sex-specific cut-offs only for female or male).
  * @csspart chart @csspart table
  */
 export class AsiComparison extends LitElement {
@@ -53,6 +58,15 @@ export class AsiComparison extends LitElement {
     .muted {
       color: var(--asi-muted-color, #4a5563);
       font-size: 0.875rem;
+    }
+    .cutoff {
+      text-align: start;
+      font-variant-numeric: normal;
+      font-size: 0.875rem;
+    }
+    .cutoff ul {
+      margin: 0;
+      padding-inline-start: 1.1em;
     }
     svg {
       inline-size: 100%;
@@ -110,6 +124,8 @@ export class AsiComparison extends LitElement {
 
   @state() private comparison?: InterviewComparison;
   @state() private instrument?: CompiledInstrument;
+  /** The client's sex as stored, for sex-specific cut-offs; undefined when the client record is not in the store. */
+  @state() private sex?: Sex;
   @state() private error = '';
 
   protected override willUpdate(changed: Map<string, unknown>): void {
@@ -127,6 +143,7 @@ export class AsiComparison extends LitElement {
       if (records.some((r) => r!.instrumentId !== first.instrumentId || r!.clientId !== first.clientId))
         throw new Error('Only rounds of one client and one instrument can be compared');
       const instrument = loadInstrument(await builtinDefinition(first.instrumentId));
+      const client = await store.getClient(first.clientId);
       const rounds = await Promise.all(
         records.map(async (interview) => ({
           interview: interview!,
@@ -135,6 +152,7 @@ export class AsiComparison extends LitElement {
         })),
       );
       this.instrument = instrument;
+      this.sex = client?.sex;
       this.comparison = compareInterviews(instrument, rounds, { overrides: this.overrides, sample: await this.sample(store, first.instrumentId) });
       this.error = '';
     } catch (error) {
@@ -175,28 +193,69 @@ export class AsiComparison extends LitElement {
   private measureTitle(m: MeasureComparison): string {
     const instrument = this.instrument!;
     if (m.kind === 'score') return instrument.scores.find((s) => s.id === m.id)?.def.title[this.lang] ?? m.id;
-    return `${m.id} ${t(this.lang, 'rating')}`;
+    // The rating's own scale ("Youth rating: worry 0–3"), not a fixed "interviewer rating (0–9)": ADAD has three.
+    return `${m.id} ${ratingSeries(instrument, m.id, this.lang).title}`;
+  }
+
+  /** The range a measure is drawn on: the score's declared range (default 0–1), the rating's option values. */
+  private range(m: MeasureComparison): MeasureRange {
+    return m.kind === 'score' ? scoreRange(this.instrument!, m.id) : ratingSeries(this.instrument!, m.id, this.lang).range;
+  }
+
+  private format(m: MeasureComparison, v: number | null, short = false): string {
+    return v === null ? '–' : m.kind === 'score' ? formatScore(this.instrument!, m.id, v, short) : String(v);
   }
 
   private chart(comparison: InterviewComparison) {
-    const rows = comparison.areas.flatMap((a) => a.scores.map((m) => ({ area: a.title[this.lang], m })));
+    const lang = this.lang;
+    // Every score and every rating of an area (ADAD has only ratings, three per area), each on its own range.
+    const rows = comparison.areas.flatMap((a) =>
+      [...a.scores, ...a.ratings].map((m, i) => ({
+        area: i === 0 ? a.title[lang] : '',
+        // The id, short enough for the label column; the table beside it gives the full title and scale.
+        name: m.id,
+        m,
+        range: this.range(m),
+      })),
+    );
     const n = comparison.rounds.length;
     const label = 190;
     const width = 400;
-    const rowHeight = 12 * n + 14;
+    const rowHeight = Math.max(12 * n, 24) + 14;
     const height = rows.length * rowHeight + 10;
-    return svg`<svg part="chart" viewBox="0 0 ${label + width + 60} ${height}" role="img" aria-label=${t(this.lang, 'comparison')}>
-      ${rows.map(({ area, m }, r) => {
+    return svg`<svg part="chart" viewBox="0 0 ${label + width + 80} ${height}" role="img" aria-label=${t(lang, 'comparison')}>
+      ${rows.map(({ area, name, m, range }, r) => {
         const y = r * rowHeight + 4;
         return svg`<text class="label" x="0" y=${y + 10}>${area}</text>
-          ${m.values.map((v, i) =>
-            v.value === null
-              ? svg`<text class="value" x=${label} y=${y + i * 12 + 10}>–</text>`
-              : svg`<rect x=${label} y=${y + i * 12} height="10" width=${Math.max(1, Math.min(1.1, Math.max(0, v.value)) * width)} fill=${SERIES[i % SERIES.length]}></rect>
-                  <text class="value" x=${label + Math.min(1.1, Math.max(0, v.value)) * width + 4} y=${y + i * 12 + 9}>${v.value.toFixed(2)}</text>`,
-          )}`;
+          <text class="value" x="0" y=${y + 24}>${name}</text>
+          ${m.values.map((v, i) => {
+            if (v.value === null) return svg`<text class="value" x=${label} y=${y + i * 12 + 10}>–</text>`;
+            const f = Math.min(1.1, Math.max(0, (v.value - range.min) / (range.max - range.min)));
+            return svg`<rect x=${label} y=${y + i * 12} height="10" width=${Math.max(1, f * width)} fill=${SERIES[i % SERIES.length]}></rect>
+              <text class="value" x=${label + f * width + 4} y=${y + i * 12 + 9}>${this.format(m, v.value, true)} / ${range.max}</text>`;
+          })}`;
       })}
     </svg>`;
+  }
+
+  /** Per round, what a score's cut-offs say: the labels it falls in, or "below the cut-off". */
+  private cutoffCell(m: MeasureComparison, value: number | null) {
+    const instrument = this.instrument!;
+    if (m.kind !== 'score' || value === null || !hasCutoffs(instrument, m.id)) return nothing;
+    // The sex note (sexNote) is about the client, not the round: sexNote() says it once, under the measure.
+    const { labels, notes } = cutoffText(interpretScore(instrument, m.id, value, this.sex), this.sex, this.lang);
+    return html`<div class="cutoff">
+      ${labels.length ? html`<ul>${labels.map((l) => html`<li>${l}</li> `)}</ul>` : nothing} ${notes.map((n) => html`<div>${n}</div> `)}
+    </div>`;
+  }
+
+  /** Under a score's title: that its sex-specific cut-offs could not be applied, once for all rounds. */
+  private sexNote(m: MeasureComparison) {
+    const instrument = this.instrument!;
+    if (m.kind !== 'score') return nothing;
+    const value = m.values.find((v) => v.value !== null)?.value ?? null;
+    const { sexNote } = cutoffText(interpretScore(instrument, m.id, value, this.sex), this.sex, this.lang);
+    return sexNote ? html`<div class="muted">${sexNote}</div>` : nothing;
   }
 
   protected override render() {
@@ -206,7 +265,7 @@ export class AsiComparison extends LitElement {
     const instrument = this.instrument;
     if (!comparison || !instrument) return html`<p role="status">${t(lang, 'loading')}</p>`;
     const roundTitle = (r: InterviewComparison['rounds'][number]) => `${instrument.round(r.round)?.title[lang] ?? r.round} ${r.startedAt.slice(0, 10)}`;
-    const fmt = (m: MeasureComparison, v: number | null) => (v === null ? '–' : m.kind === 'score' ? v.toFixed(3) : String(v));
+    const fmt = (m: MeasureComparison, v: number | null) => this.format(m, v);
     return html`
       <h2>${t(lang, 'comparison')}: ${instrument.def.title[lang]}</h2>
       <div class="legend" aria-hidden="true">
@@ -230,8 +289,8 @@ export class AsiComparison extends LitElement {
               const dir = this.changeText(m.change);
               return html`<tr>
                 ${i === 0 ? html`<th scope="row" rowspan=${area.scores.length + area.ratings.length}>${area.title[lang]}</th>` : nothing}
-                <td>${this.measureTitle(m)}</td>
-                ${m.values.map((v) => html`<td class="number">${fmt(m, v.value)}</td>`)}
+                <td>${this.measureTitle(m)} ${this.sexNote(m)}</td>
+                ${m.values.map((v) => html`<td class="number">${fmt(m, v.value)}${this.cutoffCell(m, v.value)}</td>`)}
                 <td class="number">${m.change.status === 'ok' ? `${m.change.difference > 0 ? '+' : ''}${fmt(m, m.change.difference)}` : ''}</td>
                 <td class=${dir.cls}>${dir.text}</td>
                 <td>${this.rciText(m)}${m.parameters?.rciStatus === 'ok'

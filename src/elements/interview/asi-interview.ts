@@ -22,6 +22,7 @@ import { itemView } from '../controls/item-view.js';
 import type { AnswerControl, ControlCommitDetail } from '../controls/answer-control.js';
 import { defaultStore } from '../default-store.js';
 import { t } from '../i18n.js';
+import { formatScore } from '../profile/asi-profile.js';
 import { interviewStyles } from './asi-interview.styles.js';
 import { EditLock } from './edit-lock.js';
 
@@ -761,7 +762,7 @@ export class AsiInterview extends LitElement {
                   <td class="number">
                     ${s.value === null
                       ? t(lang, 'notComputable', { items: s.provenance.missing.join(', ') })
-                      : s.value.toFixed(def?.decimals ?? 3)}
+                      : formatScore(instrument, s.scoreId, s.value)}
                   </td>
                 </tr>`;
               })}
