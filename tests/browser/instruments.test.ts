@@ -8,6 +8,7 @@ import { createMemoryStore } from '../../src/core/storage/memory-store.js';
 import type { ClientRecord, InterviewStore } from '../../src/core/storage/types.js';
 import type { AsiInterview } from '../../src/elements/interview/asi-interview.js';
 import { answer, deepActiveElement, position, ready } from './interview-helpers.js';
+import localOverlay from '../../instruments/dok/overlays/example-local.json' with { type: 'json' };
 
 const client: ClientRecord = { id: 'c5', code: 'K-005', sex: 'female', birthYear: 1990, createdAt: '2026-01-01T00:00:00+01:00', updatedAt: '2026-01-01T00:00:00+01:00' };
 
@@ -122,5 +123,27 @@ describe('DOK feedback summary', () => {
     expect(change.new).to.equal(Number(corrected));
     expect(change.reason).to.equal('Klientens rättelse vid återkopplingssamtalet');
     expect(root.querySelector('.summary')!.textContent).to.contain(`Födelseår: ${corrected}`);
+  });
+});
+
+describe('local questions from an overlay file', () => {
+  it('DOK with the example local overlay asks the unit’s question after BO5, marked local, and stores the answer', async () => {
+    const store = createMemoryStore();
+    await store.putClient(client);
+    const el = await fixture<AsiInterview>(
+      html`<asi-interview instrument="dok" round="intake" lang="sv" .overlays=${[localOverlay]} .client=${client} .store=${store}></asi-interview>`,
+    );
+    await ready(el);
+    el.actor!.send({ type: 'nav.goto', itemId: 'BO5' });
+    await waitUntil(() => position(el) === 'BO5');
+    await answer(el, '0');
+    expect(position(el)).to.equal('L_BOSTOD');
+    expect(el.shadowRoot!.querySelector('.item-meta')!.textContent).to.contain('lokal fråga');
+    await answer(el, '1');
+    expect(position(el)).to.equal('L_BOSTOD_NOJD');
+    await answer(el, '3');
+    const answers = await store.getAnswers(el.interviewId);
+    expect(answers.find((a) => a.itemId === 'L_BOSTOD')!.value).to.equal(1);
+    expect(answers.find((a) => a.itemId === 'L_BOSTOD_NOJD')!.value).to.equal(3);
   });
 });
