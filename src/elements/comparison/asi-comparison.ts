@@ -289,7 +289,7 @@ export class AsiComparison extends LitElement {
               const dir = this.changeText(m.change);
               return html`<tr>
                 ${i === 0 ? html`<th scope="row" rowspan=${area.scores.length + area.ratings.length}>${area.title[lang]}</th>` : nothing}
-                <td>${this.measureTitle(m)} ${this.sexNote(m)}</td>
+                <td>${this.measureTitle(m) === area.title[lang] ? m.id : this.measureTitle(m)} ${this.sexNote(m)}</td>
                 ${m.values.map((v) => html`<td class="number">${fmt(m, v.value)}${this.cutoffCell(m, v.value)}</td>`)}
                 <td class="number">${m.change.status === 'ok' ? `${m.change.difference > 0 ? '+' : ''}${fmt(m, m.change.difference)}` : ''}</td>
                 <td class=${dir.cls}>${dir.text}</td>
