@@ -1,8 +1,41 @@
 // Vite config for the clinician app (npm start): serves src/app with no server-side part; all data stays in the browser.
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
+
+/**
+ * zod keeps a JIT: a `new Function("")` probe (allowsEval, v4/core/util.js) and a code generator (Doc.compile,
+ * v4/core/doc.js). The library sets zod jitless (src/core/definition/zod.ts), so neither ever runs, but the app
+ * bundle would still ship them, and a bundle that contains eval cannot be told by a scan from one that uses it.
+ * The app build replaces the probe with `false` and compile() with a throw (docs/decisions.md, "No eval ships").
+ * Should zod change that code, the build fails here rather than ship it unnoticed.
+ */
+function zodWithoutEval(): Plugin {
+  const edits = [
+    {
+      file: /[\\/]node_modules[\\/]zod[\\/]v4[\\/]core[\\/]util\.js$/,
+      from: /try \{\s*const F = Function;\s*new F\(""\);\s*return true;\s*\}\s*catch \(_\) \{\s*return false;\s*\}/,
+      to: 'return false; // asi-interview: zod is jitless; no eval probe',
+    },
+    {
+      file: /[\\/]node_modules[\\/]zod[\\/]v4[\\/]core[\\/]doc\.js$/,
+      from: /compile\(\) \{\s*const F = Function;[\s\S]*?return factory\(\.\.\.Object\.values\(this\.closed\)\);\s*\}/,
+      to: 'compile() { throw new Error("asi-interview: zod is jitless; its code generator is not shipped"); }',
+    },
+  ];
+  return {
+    name: 'asi-zod-without-eval',
+    apply: 'build',
+    transform(code, id) {
+      const edit = edits.find((e) => e.file.test(id.split('?')[0]!));
+      if (!edit) return null;
+      if (!edit.from.test(code)) this.error(`zod's JIT code in ${id} is not what this plugin removes: check it for eval before shipping`);
+      return { code: code.replace(edit.from, edit.to), map: null };
+    },
+  };
+}
 
 export default defineConfig({
   root: 'src/app',
+  plugins: [zodWithoutEval()],
   // No third-party requests: nothing is fetched from outside this origin.
   server: { port: Number(process.env.PORT ?? 5173), strictPort: false, host: 'localhost', fs: { allow: ['../..'] } },
   preview: { port: Number(process.env.PORT ?? 4173) },
