@@ -1,5 +1,6 @@
 // User-interface strings in Swedish and English (instrument text comes from the definitions themselves).
 import type { Language } from '../core/definition/text.js';
+import type { StorageErrorCode } from '../core/storage/types.js';
 
 const STRINGS = {
   loading: { sv: 'Läser in intervjun…', en: 'Loading the interview…' },
@@ -89,9 +90,43 @@ const STRINGS = {
   answer: { sv: 'Svar', en: 'Answer' },
   current: { sv: 'Nuvarande svar: {value}', en: 'Current answer: {value}' },
   lockedElsewhere: {
-    sv: 'Intervjun är öppen i en annan flik eller ett annat fönster. Den öppnas här så fort den stängs där, så att inga svar skrivs över.',
-    en: 'The interview is open in another tab or window. It opens here as soon as it is closed there, so that no answer is overwritten.',
+    sv: 'Intervjun är öppen i en annan flik eller ett annat fönster. Här visas svaren skrivskyddade, så att inga svar skrivs över; intervjun går att redigera här så fort den stängs där.',
+    en: 'The interview is open in another tab or window. Its answers are shown here read-only, so that no answer is overwritten; it can be edited here as soon as it is closed there.',
   },
+  lockedAnswers: { sv: 'Sparade svar ({count})', en: 'Saved answers ({count})' },
+  lockedNoAnswers: { sv: 'Inga svar är sparade ännu.', en: 'No answers are saved yet.' },
+  storageSuperseded: {
+    sv: 'Appen har uppdaterats i en annan flik. Intervjun tar inte emot fler svar här, så att inget går förlorat – ladda om sidan för att fortsätta.',
+    en: 'The app was updated in another tab. The interview takes no more answers here, so that nothing is lost — reload the page to continue.',
+  },
+  // A storage failure as the user reads it, chosen by StorageError.code (the core's English message is for developers).
+  storageQuota: {
+    sv: 'Lagringsutrymmet på enheten är fullt. Frigör utrymme eller exportera en säkerhetskopia.',
+    en: 'The device storage is full. Free up space or export a backup.',
+  },
+  storageAborted: { sv: 'Det gick inte att skriva till den lokala lagringen. Försök igen.', en: 'Writing to local storage failed. Try again.' },
+  storageClosed: {
+    sv: 'Anslutningen till den lokala lagringen bröts eller har tagits över av en nyare version av appen. Ladda om sidan.',
+    en: 'The connection to local storage was lost or taken over by a newer version of the app. Reload the page.',
+  },
+  storageNotFound: { sv: 'Uppgifterna finns inte i den lokala lagringen.', en: 'The record is not in local storage.' },
+  storageInvalid: {
+    sv: 'Uppgifterna kunde inte lagras: de stämmer inte med det som redan är sparat (till exempel ett id som redan används).',
+    en: 'The data could not be stored: it does not fit what is already stored (for example an id already in use).',
+  },
+  storageBlocked: {
+    sv: 'Lagringen kan inte uppgraderas medan appen är öppen i en annan flik. Stäng de andra flikarna och ladda om sidan.',
+    en: 'Storage cannot be upgraded while the app is open in another tab. Close the other tabs and reload the page.',
+  },
+  storageLocked: {
+    sv: 'Den lokala lagringen är krypterad och inte upplåst. Lås upp den och försök igen.',
+    en: 'Local storage is encrypted and not unlocked. Unlock it and try again.',
+  },
+  storageIntegrity: {
+    sv: 'En sparad uppgift klarade inte kontrollen av att den är oförändrad (den kan ha ändrats utanför appen). Inget ändras förrän varningen har kvitterats.',
+    en: 'A stored record failed its integrity check (it may have been changed outside the app). Nothing changes until the warning is acknowledged.',
+  },
+  storageUnknown: { sv: 'Ett oväntat fel inträffade i den lokala lagringen.', en: 'An unexpected error occurred in local storage.' },
   review: { sv: 'Granska avsnittet', en: 'Review the section' },
   reviewTitle: { sv: 'Granskning: {section}', en: 'Review: {section}' },
   closeReview: { sv: 'Tillbaka till frågan', en: 'Back to the question' },
@@ -169,6 +204,8 @@ const STRINGS = {
   importFile: { sv: 'Fil (JSON)', en: 'File (JSON)' },
   importDone: { sv: 'Inläst: {clients} klienter, {interviews} intervjuer, {answers} svar.', en: 'Restored: {clients} clients, {interviews} interviews, {answers} answers.' },
   importFailed: { sv: 'Inget lästes in. Problem:', en: 'Nothing was written. Problems:' },
+  importNothing: { sv: 'Inget lästes in.', en: 'Nothing was written.' },
+  exportFailed: { sv: 'Exporten kunde inte göras.', en: 'The export could not be made.' },
   exported: { sv: 'Sparad: {file}', en: 'Saved: {file}' },
   privacyNote: {
     sv: 'Filerna innehåller känsliga uppgifter. Förvara dem som journalhandlingar.',
@@ -243,4 +280,32 @@ export type MessageKey = keyof typeof STRINGS;
 
 export function t(lang: Language, key: MessageKey, params: Record<string, string | number> = {}): string {
   return STRINGS[key][lang].replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? ''));
+}
+
+/**
+ * The message for each StorageError code. 'locked' and 'integrity' are named as well because encryption at rest adds
+ * them to StorageErrorCode; the type then still requires a message for every code.
+ */
+const STORAGE_MESSAGES: Readonly<Record<StorageErrorCode | 'locked' | 'integrity', MessageKey>> = {
+  quota: 'storageQuota',
+  aborted: 'storageAborted',
+  closed: 'storageClosed',
+  'not-found': 'storageNotFound',
+  invalid: 'storageInvalid',
+  blocked: 'storageBlocked',
+  locked: 'storageLocked',
+  integrity: 'storageIntegrity',
+  unknown: 'storageUnknown',
+};
+
+/**
+ * What to show for a failure: a storage failure (a StorageError, or the `{ code, message }` the interview machine keeps)
+ * in the user's language by its code; anything else by its own message.
+ */
+export function errorMessage(lang: Language, error: unknown): string {
+  const code = (error as { code?: unknown } | null | undefined)?.code;
+  if (typeof code === 'string' && Object.hasOwn(STORAGE_MESSAGES, code)) return t(lang, STORAGE_MESSAGES[code as keyof typeof STORAGE_MESSAGES]);
+  if (error instanceof Error) return error.message;
+  const message = (error as { message?: unknown } | null | undefined)?.message;
+  return typeof message === 'string' ? message : String(error);
 }

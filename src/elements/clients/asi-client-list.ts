@@ -5,7 +5,7 @@ import type { Language } from '../../core/definition/text.js';
 import type { ClientRecord, InterviewStore, Sex } from '../../core/storage/types.js';
 import { nowWithOffset } from '../../core/storage/audit-chain.js';
 import { defaultStore } from '../default-store.js';
-import { t } from '../i18n.js';
+import { errorMessage, t } from '../i18n.js';
 import { listStyles } from './list.styles.js';
 
 export interface AsiClientSelectDetail {
@@ -36,6 +36,8 @@ export class AsiClientList extends LitElement {
 
   @state() private clients: ClientRecord[] = [];
   @state() private error = '';
+  /** The store failed (reading the list, or adding a client): shown in the current language by its code. */
+  @state() private storeError: unknown = null;
   @state() private loaded = false;
   @state() private selected = new Set<string>();
 
@@ -45,9 +47,14 @@ export class AsiClientList extends LitElement {
 
   async refresh(): Promise<void> {
     this.loaded = true;
-    const store = this.store ?? (await defaultStore());
-    const clients = await store.listClients();
-    this.clients = clients.sort((a, b) => a.code.localeCompare(b.code, 'sv'));
+    try {
+      const store = this.store ?? (await defaultStore());
+      const clients = await store.listClients();
+      this.clients = clients.sort((a, b) => a.code.localeCompare(b.code, 'sv'));
+      this.storeError = null;
+    } catch (error) {
+      this.storeError = error;
+    }
   }
 
   private async onSubmit(event: SubmitEvent): Promise<void> {
@@ -72,8 +79,14 @@ export class AsiClientList extends LitElement {
       createdAt: at,
       updatedAt: at,
     };
-    const store = this.store ?? (await defaultStore());
-    await store.putClient(client);
+    try {
+      const store = this.store ?? (await defaultStore());
+      await store.putClient(client);
+    } catch (error) {
+      this.storeError = error; // the form keeps what was typed, to try again
+      return;
+    }
+    this.storeError = null;
     form.reset();
     await this.refresh();
     this.select(client.id);
@@ -100,6 +113,7 @@ export class AsiClientList extends LitElement {
     const lang = this.lang;
     const sexLabel = (s: Sex) => t(lang, s === 'unknown' ? 'unknownSex' : s);
     return html`
+      ${this.storeError ? html`<p class="error" role="alert">${errorMessage(lang, this.storeError)}</p>` : nothing}
       <section aria-labelledby="new-client">
         <h2 id="new-client">${t(lang, 'newClient')}</h2>
         <form part="form" @submit=${this.onSubmit} novalidate>

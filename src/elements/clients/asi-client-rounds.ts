@@ -7,7 +7,7 @@ import { loadInstrument } from '../../core/definition/load.js';
 import type { Language } from '../../core/definition/text.js';
 import type { ClientRecord, InterviewRecord, InterviewStore, ScoreRecord } from '../../core/storage/types.js';
 import { defaultStore } from '../default-store.js';
-import { t } from '../i18n.js';
+import { errorMessage, t } from '../i18n.js';
 import { formatScore } from '../profile/asi-profile.js';
 import { listStyles } from './list.styles.js';
 import { css } from 'lit';
@@ -91,6 +91,8 @@ export class AsiClientRounds extends LitElement {
   @state() private scores = new Map<string, ScoreRecord[]>();
   @state() private available: CompiledInstrument[] = [];
   @state() private chosen = '';
+  /** Reading the client's interviews failed: shown in the current language by the StorageError's code. */
+  @state() private storeError: unknown = null;
 
   protected override willUpdate(changed: Map<string, unknown>): void {
     if (changed.has('clientId') || changed.has('store')) void this.refresh();
@@ -106,12 +108,17 @@ export class AsiClientRounds extends LitElement {
 
   async refresh(): Promise<void> {
     if (!this.clientId) return;
-    const store = this.store ?? (await defaultStore());
-    this.client = await store.getClient(this.clientId);
-    this.interviews = await store.listInterviews({ clientId: this.clientId });
-    const scores = new Map<string, ScoreRecord[]>();
-    for (const i of this.interviews.filter((x) => x.status === 'completed')) scores.set(i.id, await store.getScores(i.id));
-    this.scores = scores;
+    try {
+      const store = this.store ?? (await defaultStore());
+      this.client = await store.getClient(this.clientId);
+      this.interviews = await store.listInterviews({ clientId: this.clientId });
+      const scores = new Map<string, ScoreRecord[]>();
+      for (const i of this.interviews.filter((x) => x.status === 'completed')) scores.set(i.id, await store.getScores(i.id));
+      this.scores = scores;
+      this.storeError = null;
+    } catch (error) {
+      this.storeError = error;
+    }
   }
 
   private onStart(event: SubmitEvent): void {
@@ -189,6 +196,7 @@ export class AsiClientRounds extends LitElement {
 
   protected override render() {
     const lang = this.lang;
+    if (this.storeError) return html`<p class="error" role="alert">${errorMessage(lang, this.storeError)}</p>`;
     if (!this.client) return nothing;
     const instrument = this.available.find((i) => i.id === this.chosen);
     const byId = new Map(this.available.map((i) => [i.id, i]));

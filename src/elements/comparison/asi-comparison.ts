@@ -11,7 +11,7 @@ import { compareInterviews, type ChangeOverrides, type ChangeResult, type Interv
 import { interpretScore, scoreRange, type MeasureRange } from '../../core/scoring/cutoffs.js';
 import type { InterviewStore, Sex } from '../../core/storage/types.js';
 import { defaultStore } from '../default-store.js';
-import { t } from '../i18n.js';
+import { errorMessage, t } from '../i18n.js';
 import { cutoffText, formatScore, hasCutoffs, ratingSeries } from '../profile/asi-profile.js';
 
 const SERIES = ['#93c5fd', '#1d4ed8', '#1e3a8a', '#0f172a'];
@@ -126,7 +126,8 @@ export class AsiComparison extends LitElement {
   @state() private instrument?: CompiledInstrument;
   /** The client's sex as stored, for sex-specific cut-offs; undefined when the client record is not in the store. */
   @state() private sex?: Sex;
-  @state() private error = '';
+  /** Why the comparison cannot be shown; rendered in the current language (a StorageError by its code). */
+  @state() private error: unknown = null;
 
   protected override willUpdate(changed: Map<string, unknown>): void {
     if (changed.has('interviewIds') || changed.has('store') || changed.has('overrides')) void this.load();
@@ -154,9 +155,9 @@ export class AsiComparison extends LitElement {
       this.instrument = instrument;
       this.sex = client?.sex;
       this.comparison = compareInterviews(instrument, rounds, { overrides: this.overrides, sample: await this.sample(store, first.instrumentId) });
-      this.error = '';
+      this.error = null;
     } catch (error) {
-      this.error = error instanceof Error ? error.message : String(error);
+      this.error = error;
     }
   }
 
@@ -260,7 +261,7 @@ export class AsiComparison extends LitElement {
 
   protected override render() {
     const lang = this.lang;
-    if (this.error) return html`<p class="error" role="alert">${this.error}</p>`;
+    if (this.error) return html`<p class="error" role="alert">${errorMessage(this.lang, this.error)}</p>`;
     const comparison = this.comparison;
     const instrument = this.instrument;
     if (!comparison || !instrument) return html`<p role="status">${t(lang, 'loading')}</p>`;

@@ -12,7 +12,7 @@ import type { InterviewStore } from '../../core/storage/types.js';
 import { simulateBundle } from '../../core/simulation/simulate.js';
 import { defaultStore } from '../default-store.js';
 import { downloadText } from '../download.js';
-import { t } from '../i18n.js';
+import { errorMessage, t } from '../i18n.js';
 
 export interface AsiImportDetail {
   clients: number;
@@ -83,6 +83,23 @@ export class AsiDataExchange extends LitElement {
 
   @state() private message = '';
   @state() private problems: { path: string; message: string }[] = [];
+  /** A failure that is not a problem at a path of the bundle (mostly the store's): shown in the current language. */
+  @state() private failure: { action: 'import' | 'export'; error: unknown } | null = null;
+
+  private fail(action: 'import' | 'export', error: unknown): void {
+    if (action === 'import' && error instanceof BundleError) this.problems = error.problems;
+    else this.failure = { action, error };
+  }
+
+  /** Runs an export from a button, so that a failing read is shown instead of lost as an unhandled rejection. */
+  private async exporting(run: () => Promise<void>): Promise<void> {
+    this.failure = null;
+    try {
+      await run.call(this);
+    } catch (error) {
+      this.fail('export', error);
+    }
+  }
 
   private async getStore(): Promise<InterviewStore> {
     return this.store ?? (await defaultStore());
@@ -132,6 +149,7 @@ export class AsiDataExchange extends LitElement {
     if (!file || file.size === 0) return;
     this.message = '';
     this.problems = [];
+    this.failure = null;
     const parsed = await parseBundle(await file.text());
     if (!parsed.ok) {
       this.problems = parsed.problems;
@@ -142,7 +160,7 @@ export class AsiDataExchange extends LitElement {
       this.message = t(this.lang, 'importDone', { clients: done.clients, interviews: done.interviews, answers: done.answers });
       this.dispatchEvent(new CustomEvent<AsiImportDetail>('asi-import', { detail: done, bubbles: true, composed: true }));
     } catch (error) {
-      this.problems = error instanceof BundleError ? error.problems : [{ path: '', message: error instanceof Error ? error.message : String(error) }];
+      this.fail('import', error);
     }
   }
 
@@ -150,6 +168,7 @@ export class AsiDataExchange extends LitElement {
   private async loadDemo(): Promise<void> {
     this.busy = true;
     this.problems = [];
+    this.failure = null;
     this.message = t(this.lang, 'demoDataBusy');
     try {
       const instrument = loadInstrument(await builtinDefinition('asi'));
@@ -159,7 +178,7 @@ export class AsiDataExchange extends LitElement {
       this.dispatchEvent(new CustomEvent<AsiImportDetail>('asi-import', { detail: done, bubbles: true, composed: true }));
     } catch (error) {
       this.message = '';
-      this.problems = error instanceof BundleError ? error.problems : [{ path: '', message: error instanceof Error ? error.message : String(error) }];
+      this.fail('import', error);
     } finally {
       this.busy = false;
     }
@@ -171,9 +190,9 @@ export class AsiDataExchange extends LitElement {
       <section part="export" aria-labelledby="export">
         <h2 id="export">${t(lang, 'exportTitle')}: ${this.clientIds ? t(lang, 'exportScopeSome', { count: this.clientIds.length }) : t(lang, 'exportScopeAll')}</h2>
         <div class="buttons">
-          <button @click=${this.exportJson}>${t(lang, 'exportJson')}</button>
-          <button @click=${this.exportCsv}>${t(lang, 'exportCsv')}</button>
-          <button @click=${this.exportFhir}>${t(lang, 'exportFhir')}</button>
+          <button @click=${() => this.exporting(this.exportJson)}>${t(lang, 'exportJson')}</button>
+          <button @click=${() => this.exporting(this.exportCsv)}>${t(lang, 'exportCsv')}</button>
+          <button @click=${() => this.exporting(this.exportFhir)}>${t(lang, 'exportFhir')}</button>
         </div>
         <p class="note">${t(lang, 'privacyNote')}</p>
       </section>
@@ -199,6 +218,11 @@ export class AsiDataExchange extends LitElement {
         ? html`<div class="error" role="alert">
             <p>${t(lang, 'importFailed')}</p>
             <ul>${this.problems.map((p) => html`<li><code>${p.path || '(document)'}</code>: ${p.message}</li>`)}</ul>
+          </div>`
+        : nothing}
+      ${this.failure
+        ? html`<div class="error" role="alert">
+            <p>${t(lang, this.failure.action === 'import' ? 'importNothing' : 'exportFailed')} ${errorMessage(lang, this.failure.error)}</p>
           </div>`
         : nothing}
     `;

@@ -11,7 +11,7 @@ import { groupReportCsv } from '../../core/scoring/group-table.js';
 import type { InterviewStore, Sex } from '../../core/storage/types.js';
 import { defaultStore } from '../default-store.js';
 import { downloadText } from '../download.js';
-import { t } from '../i18n.js';
+import { errorMessage, t } from '../i18n.js';
 
 const SEXES: Sex[] = ['female', 'male', 'other', 'unknown'];
 
@@ -98,7 +98,8 @@ export class AsiGroupReport extends LitElement {
 
   @state() private compiled?: CompiledInstrument;
   @state() private loaded?: GroupData;
-  @state() private error = '';
+  /** Why the report cannot be shown; rendered in the current language (a StorageError by its code). */
+  @state() private error: unknown = null;
 
   protected override willUpdate(changed: Map<string, unknown>): void {
     if (changed.has('instrument') || changed.has('store') || changed.has('data')) void this.load();
@@ -110,9 +111,9 @@ export class AsiGroupReport extends LitElement {
       const data = this.data ?? (await this.fromStore(instrument.id));
       this.compiled = instrument;
       this.loaded = data;
-      this.error = '';
+      this.error = null;
     } catch (error) {
-      this.error = error instanceof Error ? error.message : String(error);
+      this.error = error;
     }
   }
 
@@ -195,7 +196,7 @@ export class AsiGroupReport extends LitElement {
 
   protected override render() {
     const lang = this.lang;
-    if (this.error) return html`<p role="alert">${this.error}</p>`;
+    if (this.error) return html`<p role="alert">${errorMessage(this.lang, this.error)}</p>`;
     const instrument = this.compiled;
     const data = this.loaded;
     if (!instrument || !data) return html`<p role="status">${t(lang, 'loading')}</p>`;
