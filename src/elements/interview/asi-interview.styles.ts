@@ -234,6 +234,35 @@ export const interviewStyles = css`
   .summary .correct {
     margin-inline-start: auto;
   }
+  /* Another tab edits this interview: its saved answers as a plain list, question beside answer. */
+  .read-only h2 {
+    font-size: 1rem;
+  }
+  .read-only h3 {
+    font-size: 0.9375rem;
+    margin-block: 1rem 0.25rem;
+  }
+  .read-only dl {
+    display: grid;
+    gap: 0.2rem;
+    margin: 0;
+  }
+  .read-only dl > div {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.25rem 1rem;
+    justify-content: space-between;
+    padding-block: 0.2rem;
+    border-block-end: 1px solid var(--asi-border-color, #e5e7eb);
+  }
+  .read-only dd {
+    margin: 0;
+    font-weight: 600;
+  }
+  .notice[data-superseded]:focus {
+    outline: 3px solid var(--asi-focus-color, #1d4ed8);
+    outline-offset: 2px;
+  }
   @media print {
     header .save-state,
     .layout > asi-section-nav,

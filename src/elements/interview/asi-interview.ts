@@ -10,18 +10,18 @@ import { compileWithOverlays } from '../../core/definition/overlay.js';
 import type { Language } from '../../core/definition/text.js';
 import type { AnswerValue } from '../../core/definition/values.js';
 import { evaluateCondition } from '../../core/expression/index.js';
-import { answerMapFromRecords, type EarlierRound } from '../../core/flow/index.js';
+import { answerMapFromRecords, planInterview, type EarlierRound, type InterviewPlan } from '../../core/flow/index.js';
 import { offersSummary, summarize, summaryText } from '../../core/feedback/summary.js';
 import { openInterview, startInterview, type InterviewActor, type InterviewSession } from '../../core/flow/session.js';
 import { DefinitionError } from '../../core/definition/problems.js';
-import type { AnswerChange, ClientRecord, InterviewRecord, InterviewStore, ScoreRecord, Sex } from '../../core/storage/types.js';
+import { StorageError, type AnswerChange, type ClientRecord, type InterviewRecord, type InterviewStore, type ScoreRecord, type Sex } from '../../core/storage/types.js';
 import { SelectorController } from '../controllers/selector-controller.js';
 import { interviewContext, type InterviewContextValue } from '../context.js';
 import { CONTROL_FOR_KIND } from '../controls/registry.js';
 import { itemView } from '../controls/item-view.js';
 import type { AnswerControl, ControlCommitDetail } from '../controls/answer-control.js';
-import { defaultStore } from '../default-store.js';
-import { t } from '../i18n.js';
+import { defaultStore, STORAGE_VERSION_CHANGE } from '../default-store.js';
+import { errorMessage, t } from '../i18n.js';
 import { formatScore } from '../profile/asi-profile.js';
 import { interviewStyles } from './asi-interview.styles.js';
 import { EditLock } from './edit-lock.js';
@@ -127,7 +127,8 @@ export class AsiInterview extends LitElement {
   @property() interviewer = '';
   @property({ reflect: true }) override lang: Language = 'sv';
 
-  @state() private loadError: AsiErrorDetail | null = null;
+  /** Why the interview could not be opened; `code` when storage failed, so the message can be the user's language. */
+  @state() private loadError: (AsiErrorDetail & { code?: string }) | null = null;
   @state() private instrumentCompiled?: CompiledInstrument;
   @state() private record?: InterviewRecord;
   @state() private scores: ScoreRecord[] = [];
@@ -142,6 +143,18 @@ export class AsiInterview extends LitElement {
   private lock?: EditLock;
   /** Another tab holds this interview: this one waits for it to close. */
   @state() private lockedElsewhere = false;
+  /** Meanwhile, the answers that tab had saved when last read here, shown read-only. */
+  @state() private readOnly?: { instrument: CompiledInstrument; round: string; plan: InterviewPlan };
+  /** Re-reads the read-only answers (when this tab is looked at again); set only while waiting for the lock. */
+  private refreshReadOnly?: () => Promise<void>;
+  /**
+   * Another tab upgraded the database, so the default store closed its connection: every write would fail, so the
+   * interview takes no input and says so at once rather than on the next answer.
+   */
+  @state() private storeSuperseded = false;
+  /** Whether this element writes to the default store (the one whose upgrade `STORAGE_VERSION_CHANGE` announces). */
+  private usesDefaultStore = false;
+  /** Bumped by every open and by disconnecting: an open that finds it changed was superseded and stops. */
   private loadToken = 0;
   private previous?: Snapshot;
   private eventsSubscription?: { unsubscribe(): void };
@@ -167,18 +180,38 @@ export class AsiInterview extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    // A removed element (e.g. the app moved on to another route) must not go on to create an interview record.
+    this.loadToken++;
     this.close();
+    globalThis.removeEventListener?.(STORAGE_VERSION_CHANGE, this.onVersionChange);
+    globalThis.document?.removeEventListener('visibilitychange', this.onVisibilityChange);
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
+    globalThis.addEventListener?.(STORAGE_VERSION_CHANGE, this.onVersionChange);
+    globalThis.document?.addEventListener('visibilitychange', this.onVisibilityChange);
     if (!this.session && this.hasUpdated) void this.open();
   }
+
+  private readonly onVersionChange = (): void => {
+    if (!this.usesDefaultStore) return;
+    this.focusWasInside = this.shadowRoot?.activeElement != null;
+    this.storeSuperseded = true;
+  };
+  private focusWasInside = false;
+
+  /** Coming back to a tab that waits for the lock shows what the other tab has saved since. */
+  private readonly onVisibilityChange = (): void => {
+    if (document.visibilityState === 'visible') void this.refreshReadOnly?.().catch(() => undefined); // the last view stays
+  };
 
   private close(): void {
     this.lock?.release();
     this.lock = undefined;
     this.lockedElsewhere = false;
+    this.readOnly = undefined;
+    this.refreshReadOnly = undefined;
     this.eventsSubscription?.unsubscribe();
     this.session?.stop();
     this.session = undefined;
@@ -202,17 +235,21 @@ export class AsiInterview extends LitElement {
     this.loadError = null;
     if (!this.interviewId && !(this.instrument && this.round)) return;
     try {
+      this.usesDefaultStore = !this.store;
+      if (this.store) this.storeSuperseded = false; // a host's own store is not the one another tab upgraded
       const store = this.store ?? (await defaultStore());
       let record: InterviewRecord | undefined;
       let instrument: CompiledInstrument;
       if (this.interviewId) {
         record = await store.getInterview(this.interviewId);
-        if (!record) throw new Error(`No interview with id ${this.interviewId} in this store`);
+        if (!record) throw new StorageError('not-found', `No interview with id ${this.interviewId} in this store`);
         instrument = await this.resolveInstrument(record);
       } else {
         instrument = await this.resolveInstrument();
         const client = this.client ?? (this.clientId ? await store.getClient(this.clientId) : undefined);
         if (!client) throw new Error('Give a client (property) or client-id to start a new interview');
+        // Checked last before the record is written: an element removed or re-pointed meanwhile leaves no orphan.
+        if (token !== this.loadToken) return;
         record = await startInterview({ store, instrument, client, round: this.round, ...(this.interviewer ? { interviewer: this.interviewer } : {}) });
         if (token !== this.loadToken) return;
         this.dispatchEvent(
@@ -226,9 +263,18 @@ export class AsiInterview extends LitElement {
       // Only one tab may write to an interview; a second one waits here and opens it when the first lets go.
       const lock = (this.lock = new EditLock(record.id));
       if (!(await lock.tryAcquire())) {
+        if (token !== this.loadToken) return;
         this.lockedElsewhere = true;
+        const { id, round } = record;
+        const readOnly = (this.refreshReadOnly = async () => {
+          const answers = answerMapFromRecords(await store.getAnswers(id));
+          if (token === this.loadToken && this.refreshReadOnly === readOnly) this.readOnly = { instrument, round, plan: planInterview(instrument, round, answers) };
+        });
+        await readOnly();
         if (!(await lock.acquire()) || token !== this.loadToken) return;
         this.lockedElsewhere = false;
+        this.readOnly = undefined;
+        this.refreshReadOnly = undefined;
         record = (await store.getInterview(record.id)) ?? record; // the other tab may have moved on
       }
       if (token !== this.loadToken) return;
@@ -259,8 +305,9 @@ export class AsiInterview extends LitElement {
     } catch (error) {
       if (token !== this.loadToken) return;
       const problems = error instanceof DefinitionError ? error.problems : undefined;
-      this.loadError = { message: error instanceof Error ? error.message : String(error), ...(problems ? { problems } : {}) };
-      this.dispatchEvent(new CustomEvent<AsiErrorDetail>('asi-error', { detail: this.loadError, bubbles: true, composed: true }));
+      const detail: AsiErrorDetail = { message: error instanceof Error ? error.message : String(error), ...(problems ? { problems } : {}) };
+      this.loadError = error instanceof StorageError ? { ...detail, code: error.code } : detail;
+      this.dispatchEvent(new CustomEvent<AsiErrorDetail>('asi-error', { detail, bubbles: true, composed: true }));
     }
   }
 
@@ -304,7 +351,13 @@ export class AsiInterview extends LitElement {
     if (next.context.saveError && next.context.saveError !== prev.context.saveError) {
       this.dispatchEvent(
         new CustomEvent<AsiSaveErrorDetail>('asi-save-error', {
-          detail: { interviewId, itemId: prev.context.pending?.changes[0]?.itemId ?? null, ...next.context.saveError },
+          // The message in the element's language (the store's own English one is for developers, in the console).
+          detail: {
+            interviewId,
+            itemId: prev.context.pending?.changes[0]?.itemId ?? null,
+            code: next.context.saveError.code,
+            message: errorMessage(this.lang, next.context.saveError),
+          },
           bubbles: true,
           composed: true,
         }),
@@ -344,6 +397,7 @@ export class AsiInterview extends LitElement {
   }
 
   private send(event: Parameters<InterviewActor['send']>[0]): void {
+    if (this.storeSuperseded) return; // every write would fail: the page must be reloaded first
     this.session?.actor.send(event);
   }
 
@@ -383,7 +437,13 @@ export class AsiInterview extends LitElement {
 
   private lastFocused: string | undefined;
 
-  protected override async updated(): Promise<void> {
+  protected override async updated(changed: PropertyValues): Promise<void> {
+    if (this.storeSuperseded) {
+      // The answer field went inert: if the keyboard was in here, put it on the reason rather than nowhere (a host
+      // that already moved focus, e.g. to its own reload button, keeps it).
+      if (changed.has('storeSuperseded') && this.focusWasInside) this.renderRoot.querySelector<HTMLElement>('[data-superseded]')?.focus();
+      return;
+    }
     // Move focus to the answer field whenever the current item changes, so the next answer can be typed at once.
     const snapshot = this.view.value;
     if (!snapshot) return;
@@ -403,7 +463,7 @@ export class AsiInterview extends LitElement {
   protected override render() {
     if (this.loadError) {
       return html`<div class="notice error" role="alert">
-        <p>${t(this.lang, 'loadFailed', { message: this.loadError.message.split('\n')[0] ?? '' })}</p>
+        <p>${t(this.lang, 'loadFailed', { message: this.loadError.code ? errorMessage(this.lang, this.loadError) : (this.loadError.message.split('\n')[0] ?? '') })}</p>
         ${this.loadError.problems
           ? html`<ul>
               ${this.loadError.problems.map((p) => html`<li><code>${p.path || '(document)'}</code>: ${p.message}</li>`)}
@@ -411,7 +471,7 @@ export class AsiInterview extends LitElement {
           : nothing}
       </div>`;
     }
-    if (this.lockedElsewhere) return html`<p class="notice warning" role="status">${t(this.lang, 'lockedElsewhere')}</p>`;
+    if (this.lockedElsewhere) return html`${this.renderSuperseded()}${this.renderReadOnly()}`;
     const snapshot = this.view.value;
     const instrument = this.instrumentCompiled;
     if (!snapshot || !instrument || !this.record) return html`<p role="status">${t(this.lang, 'loading')}</p>`;
@@ -432,12 +492,51 @@ export class AsiInterview extends LitElement {
         <progress max=${plan.asked.length} value=${plan.answeredCount} aria-label=${t(lang, 'progress', { answered: plan.answeredCount, total: plan.asked.length })}></progress>
         <span>${t(lang, 'progress', { answered: plan.answeredCount, total: plan.asked.length })}</span>
       </div>
-      <div class="layout">
+      ${this.renderSuperseded()}
+      <div class="layout" ?inert=${this.storeSuperseded}>
         ${self ? nothing : html`<asi-section-nav part="sections"></asi-section-nav>`}
         <main part="question" @keydown=${this.onKeydown} @asi-control-commit=${this.onCommit}>
           ${this.renderMain(snapshot, instrument)}
         </main>
       </div>
+    `;
+  }
+
+  private renderSuperseded() {
+    if (!this.storeSuperseded) return nothing;
+    return html`<p class="notice error" role="alert" tabindex="-1" data-superseded>${t(this.lang, 'storageSuperseded')}</p>`;
+  }
+
+  /** While another tab edits: the answers it had saved, per section, as text (nothing here can be edited). */
+  private renderReadOnly() {
+    const lang = this.lang;
+    if (!this.readOnly) return html`<p class="notice warning" role="status">${t(lang, 'lockedElsewhere')}</p>`;
+    const { instrument, round, plan } = this.readOnly;
+    const sections = summarize(instrument, plan, lang);
+    const count = sections.reduce((n, s) => n + s.statements.length, 0);
+    const self = this.mode === 'self';
+    return html`
+      <header part="header">
+        <h1>${instrument.def.title[lang]}</h1>
+        <span class="meta">${self ? t(lang, 'selfIntro') : instrument.round(round)?.title[lang]}</span>
+      </header>
+      <p class="notice warning" role="status">${t(lang, 'lockedElsewhere')}</p>
+      <section class="read-only" aria-labelledby="read-only-title">
+        <h2 id="read-only-title">${t(lang, 'lockedAnswers', { count })}</h2>
+        ${count === 0
+          ? html`<p>${t(lang, 'lockedNoAnswers')}</p>`
+          : sections.map(
+              (section) => html`<h3>${section.title}</h3>
+                <dl>
+                  ${section.statements.map(
+                    (st) => html`<div>
+                      <dt>${self ? nothing : html`<span class="item-id">${st.itemId}</span> `}${st.label}</dt>
+                      <dd>${st.answer}${st.autofilled ? html` <small>(${t(lang, 'autofilled')})</small>` : nothing}</dd>
+                    </div>`,
+                  )}
+                </dl>`,
+            )}
+      </section>
     `;
   }
 
@@ -640,7 +739,7 @@ export class AsiInterview extends LitElement {
   private renderSaveError(snapshot: Snapshot) {
     const lang = this.lang;
     return html`<div class="notice error" role="alert">
-      <p>${t(lang, 'saveFailed', { message: snapshot.context.saveError?.message ?? '' })}</p>
+      <p>${t(lang, 'saveFailed', { message: snapshot.context.saveError ? errorMessage(lang, snapshot.context.saveError) : '' })}</p>
       <button class="primary" data-autofocus @click=${() => this.send({ type: 'save.retry' })}>${t(lang, 'retry')}</button>
       <button @click=${() => this.send({ type: 'save.discard' })}>${t(lang, 'discard')}</button>
     </div>`;
