@@ -54,8 +54,15 @@ function showClients(): void {
   view.replaceChildren(list);
 }
 
-async function showClient(clientId: string): Promise<void> {
+/**
+ * Bumped by every route. A route that awaits (the evaluation elements load on demand) checks it before touching the
+ * view, so that a slower earlier route never draws over a later one.
+ */
+let generation = 0;
+
+async function showClient(clientId: string, current: () => boolean): Promise<void> {
   await evaluation();
+  if (!current()) return;
   const exchange = document.createElement('asi-data-exchange');
   exchange.clientIds = [clientId];
   exchange.noImport = true;
@@ -96,6 +103,8 @@ function reportPicker(current: string): HTMLLabelElement {
 }
 
 async function route(): Promise<void> {
+  const mine = ++generation;
+  const current = () => mine === generation;
   const [, page, a, b, c, d] = location.hash.split('/');
   if (page === 'client' && a && b === 'interview' && c) {
     const element = document.createElement('asi-interview');
@@ -104,14 +113,16 @@ async function route(): Promise<void> {
   }
   if (page === 'client' && a && b === 'compare' && c) {
     await evaluation();
+    if (!current()) return;
     const comparison = document.createElement('asi-comparison');
     comparison.interviewIds = c.split(',');
     comparison.lang = lang;
     return void view.replaceChildren(link(`#/client/${a}`, TEXT.back[lang]), comparison);
   }
-  if (page === 'client' && a) return void (await showClient(a));
+  if (page === 'client' && a) return void (await showClient(a, current));
   if (page === 'report') {
     await evaluation();
+    if (!current()) return;
     const report = document.createElement('asi-group-report');
     report.lang = lang;
     // #/report/<instrument>: any instrument with scores (ASI by default; AUDIT, DUDIT, DOK's embedded AUDIT).
@@ -120,6 +131,7 @@ async function route(): Promise<void> {
   }
   if (page === 'data') {
     await evaluation();
+    if (!current()) return;
     const exchange = document.createElement('asi-data-exchange');
     exchange.lang = lang;
     // #/data/<id,id>: export the clients selected in the list; #/data: everything, restore and demo data.
