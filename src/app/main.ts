@@ -4,6 +4,7 @@ import '../elements/define.js';
 /** Comparison, group report and exports are loaded when first needed (they are not part of an interview). */
 const evaluation = () => import('../elements/define-evaluation.js');
 import type { AsiInterview } from '../elements/interview/asi-interview.js';
+import { STORAGE_VERSION_CHANGE } from '../elements/default-store.js';
 
 type Lang = 'sv' | 'en';
 const LANG_KEY = 'asi-interview.lang'; // an interface preference, never clinical data
@@ -20,6 +21,8 @@ const TEXT = {
     sv: 'Lagring: kan rensas av webbläsaren – exportera säkerhetskopior',
     en: 'Storage: may be cleared by the browser – export backups',
   },
+  upgraded: { sv: 'Appen har uppdaterats i en annan flik – ladda om sidan', en: 'The app was updated in another tab — reload the page' },
+  reload: { sv: 'Ladda om sidan', en: 'Reload the page' },
 } as const;
 
 let lang: Lang = localStorage.getItem(LANG_KEY) === 'en' ? 'en' : 'sv';
@@ -168,6 +171,18 @@ for (const button of document.querySelectorAll<HTMLButtonElement>('[data-lang]')
     showPersistence();
   });
 }
+/**
+ * Another tab opened a newer version of the database, so this page's connection was closed to let it upgrade: say so
+ * at once, with the one way on (a reload), instead of waiting for the next write to fail.
+ */
+function showUpgraded(): void {
+  const banner = document.querySelector<HTMLElement>('#upgraded')!;
+  banner.hidden = false;
+  banner.querySelector<HTMLButtonElement>('button')!.focus();
+}
+
+document.querySelector<HTMLButtonElement>('#upgraded button')!.addEventListener('click', () => location.reload());
+window.addEventListener(STORAGE_VERSION_CHANGE, showUpgraded);
 window.addEventListener('hashchange', () => void route());
 applyLanguage();
 showPersistence();
