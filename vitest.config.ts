@@ -4,7 +4,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', environment: 'node', include: ['tests/unit/**/*.test.ts'] } },
+      // CPU-heavy unit tests (300 seeded walks of ASI Grund, PBKDF2 at 600,000 iterations) take seconds on a loaded
+      // 2-core machine: 5 s made them flaky. A real hang is still caught.
+      { test: { name: 'unit', environment: 'node', include: ['tests/unit/**/*.test.ts'], testTimeout: 60_000 } },
       {
         test: {
           name: 'e2e',

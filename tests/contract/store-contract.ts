@@ -2,6 +2,7 @@
 import { sealEvents } from '../../src/core/storage/audit-chain.js';
 import type { AuditDraft } from '../../src/core/storage/audit-chain.js';
 import { StorageError } from '../../src/core/storage/types.js';
+import type { RawEdits } from './raw-idb.js';
 import type { AnswerChange, AnswerRecord, AuditEvent, ClientRecord, InterviewRecord, InterviewStore, ScoreRecord, StoreRecords } from '../../src/core/storage/types.js';
 
 /** The chai-style subset both vitest's `expect` and chai's support. */
@@ -30,6 +31,10 @@ export interface TestApi {
 export interface ContractOptions {
   /** Alters the stored audit event at `index` of the interview's log behind the store's back (any field but `hash`). */
   tamper?: (store: InterviewStore, interviewId: string, index: number) => Promise<void>;
+  /** Raw edits behind the store's back, for the integrity checks (see tests/contract/raw-idb.ts). */
+  raw?: (store: InterviewStore) => Partial<RawEdits>;
+  /** The store seals records: a raw edit of a record makes it unreadable rather than different. */
+  sealed?: boolean;
 }
 
 const OFFSET_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}[+-]\d{2}:\d{2}$/;
@@ -239,6 +244,85 @@ export function runStoreContract(api: TestApi, name: string, makeStore: () => Pr
           expect(await store.verifyAuditLog('i1')).to.deep.equal({ ok: false, brokenAt: 1 });
         });
       }
+    });
+
+    describe('integrity', () => {
+      /** Five events: A1, A2, A1 again, completion, and a correction of A2 after it. */
+      const fill = async () => {
+        await store.saveAnswers('i1', [entered('A1', 1), entered('A2', 2)], { actor: 'IV' });
+        await store.saveAnswers('i1', [entered('A1', 3)], { actor: 'IV' });
+        await store.updateInterview('i1', { status: 'completed' }, { actor: 'IV' });
+        await store.saveAnswers('i1', [entered('A2', 4)], { actor: 'IV', reason: 'client corrected it' });
+      };
+      const raw = () => options.raw?.(store) ?? {};
+
+      it('finds an interview intact after answers, a completion and a correction, and an unknown one empty', async () => {
+        await fill();
+        expect(await store.verifyInterview('i1')).to.deep.equal({ interviewId: 'i1', ok: true, problems: [] });
+        expect(await store.verifyInterview('ghost')).to.deep.equal({ interviewId: 'ghost', ok: true, problems: [] });
+        // Acknowledging an intact interview writes nothing.
+        await store.acknowledgeIntegrity('i1', { actor: 'IV' });
+        expect(await store.getAuditLog('i1')).to.have.length(5);
+      });
+
+      it('finds an event changed behind its back, names it as the first bad event, and lets a person acknowledge it', async () => {
+        if (!raw().tamperEvent) return;
+        await fill();
+        await raw().tamperEvent!('i1', 1);
+        const report = await store.verifyInterview('i1');
+        expect(report.ok).to.be.false;
+        expect(report.firstBadEvent).to.equal(1);
+        if (options.sealed) {
+          expect(report.problems[0]!.kind).to.equal('unreadable');
+          expectStorageError(await rejectionOf(store.acknowledgeIntegrity('i1', { actor: 'IV' })), 'integrity');
+          return;
+        }
+        expect(report.problems.map((p) => p.kind)).to.deep.equal(['chain']);
+        const after = await store.acknowledgeIntegrity('i1', { actor: 'lead', reason: 'seen at the unit meeting' });
+        expect(after.ok).to.be.true;
+        const log = await store.getAuditLog('i1');
+        expect(log.at(-1)!.type).to.equal('integrity');
+        expect(log.at(-1)!.actor).to.equal('lead');
+        expect(String(log.at(-1)!.old)).to.include('audit event 2');
+        expect(await store.verifyAuditLog('i1')).to.deep.equal({ ok: true });
+      });
+
+      it('finds a removed last event, and after acknowledgement chains on from what is there', async () => {
+        if (!raw().deleteLastEvent) return;
+        await fill();
+        await raw().deleteLastEvent!('i1');
+        const report = await store.verifyInterview('i1');
+        expect(report.ok).to.be.false;
+        expect(report.firstBadEvent).to.equal(4);
+        expect(report.problems.some((p) => p.kind === 'events-missing')).to.be.true;
+        expect((await store.acknowledgeIntegrity('i1', { actor: 'lead' })).ok).to.be.true;
+        await store.saveAnswers('i1', [entered('A3', 1)], { actor: 'IV', reason: 'after the check' });
+        expect((await store.verifyInterview('i1')).ok).to.be.true;
+      });
+
+      it('finds a stored answer that differs from its audit trail, and keeps the stored answer when acknowledged', async () => {
+        if (!raw().editAnswer) return;
+        await fill();
+        await raw().editAnswer!('i1', 'A1');
+        const report = await store.verifyInterview('i1');
+        expect(report.ok).to.be.false;
+        if (options.sealed) {
+          expect(report.problems[0]!.kind).to.equal('unreadable');
+          return;
+        }
+        expect(report.problems).to.deep.equal([{ kind: 'answer', itemId: 'A1', stored: 99, audited: 3 }]);
+        expect((await store.acknowledgeIntegrity('i1', { actor: 'lead' })).ok).to.be.true;
+        expect((await store.getAnswers('i1')).find((a) => a.itemId === 'A1')!.value).to.equal(99);
+      });
+
+      it('finds answers whose stored records were swapped', async () => {
+        if (!raw().swapAnswers) return;
+        await fill();
+        await raw().swapAnswers!('i1', 'A1', 'A2');
+        const report = await store.verifyInterview('i1');
+        expect(report.ok).to.be.false;
+        expect(report.problems.map((p) => p.kind)).to.deep.equal(options.sealed ? ['unreadable', 'unreadable'] : ['answer', 'answer']);
+      });
     });
 
     describe('copies', () => {

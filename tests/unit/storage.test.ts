@@ -11,12 +11,35 @@ import { createMemoryStore, memoryStoreRecords } from '../../src/core/storage/me
 import { StorageError } from '../../src/core/storage/types.js';
 import type { InterviewStore } from '../../src/core/storage/types.js';
 import { aClient, anInterview, rejectionOf, runStoreContract } from '../contract/store-contract.js';
+import { rawEdits } from '../contract/raw-idb.js';
+import { createUnitKey } from '../../src/core/protection/unit-key.js';
 
 const api = { describe, it, beforeEach, afterEach, expect };
 
 runStoreContract(api, 'memory', async () => createMemoryStore(), {
   async tamper(store, interviewId, index) {
     memoryStoreRecords(store)!.audit.filter((e) => e.interviewId === interviewId)[index]!.new = 'tampered';
+  },
+  raw: (store) => {
+    const db = memoryStoreRecords(store)!;
+    return {
+      async tamperEvent(interviewId, index) {
+        db.audit.filter((e) => e.interviewId === interviewId)[index]!.new = 'tampered';
+      },
+      async deleteLastEvent(interviewId) {
+        const index = db.audit.map((e) => e.interviewId).lastIndexOf(interviewId);
+        db.audit.splice(index, 1);
+      },
+      async editAnswer(interviewId, itemId) {
+        db.answers.get(interviewId)!.get(itemId)!.value = 99;
+      },
+      async swapAnswers(interviewId, a, b) {
+        const answers = db.answers.get(interviewId)!;
+        const [x, y] = [answers.get(a)!.value, answers.get(b)!.value];
+        answers.get(a)!.value = y;
+        answers.get(b)!.value = x;
+      },
+    };
   },
 });
 
@@ -38,7 +61,25 @@ runStoreContract(
     factory = new IDBFactory();
     return openIdbStore({ factory, name: 'contract' });
   },
-  { tamper: (store, interviewId, index) => tamperIdb(factory, (store as IdbInterviewStore).name, interviewId, index) },
+  {
+    tamper: (store, interviewId, index) => tamperIdb(factory, (store as IdbInterviewStore).name, interviewId, index),
+    raw: (store) => rawEdits(factory, () => (store as IdbInterviewStore).name),
+  },
+);
+
+// The same contract with encryption at rest on: one unit key for every test (PBKDF2 is slow on purpose).
+const unitKey = createUnitKey('enhetens lösenfras 2026');
+let sealedFactory = new IDBFactory();
+runStoreContract(
+  api,
+  'IndexedDB (fake-indexeddb), encrypted',
+  async () => {
+    sealedFactory = new IDBFactory();
+    const store = await openIdbStore({ factory: sealedFactory, name: 'contract-sealed' });
+    await store.enableEncryption(await unitKey);
+    return store;
+  },
+  { sealed: true, raw: (store) => rawEdits(sealedFactory, () => (store as IdbInterviewStore).name) },
 );
 
 describe('audit chain', () => {

@@ -53,14 +53,65 @@ export async function sealEvents(drafts: readonly AuditDraft[], prevHash: string
   return sealed;
 }
 
-/** Checks one interview's events in log order; `brokenAt` is the first event whose link or content was altered. */
-export async function verifyChain(events: readonly AuditEvent[]): Promise<{ ok: true } | { ok: false; brokenAt: number }> {
+/**
+ * The indexes of an interview's events (in log order) whose link or content is not as sealed. The walk goes on past a
+ * break from the event's own stored hash, so every altered event is found, not only the first. A break that a later
+ * `integrity` event lists as acknowledged (see {@link acknowledgementDraft}) is not reported again.
+ */
+export async function chainBreaks(events: readonly AuditEvent[]): Promise<number[]> {
+  const acknowledgedBefore = new Map<string, number>();
+  events.forEach((event, index) => {
+    for (const hash of acknowledgedHashes(event)) acknowledgedBefore.set(hash, index);
+  });
+  const breaks: number[] = [];
   let prevHash = '';
   for (const [index, event] of events.entries()) {
-    if (event.prevHash !== prevHash) return { ok: false, brokenAt: index };
     const { hash, ...rest } = event;
-    if ((await hashEvent(rest)) !== hash) return { ok: false, brokenAt: index };
+    const intact = event.prevHash === prevHash && (await hashEvent(rest)) === hash;
+    if (!intact && !((acknowledgedBefore.get(hash) ?? -1) > index)) breaks.push(index);
     prevHash = hash;
   }
-  return { ok: true };
+  return breaks;
+}
+
+/** Checks one interview's events in log order; `brokenAt` is the first event whose link or content was altered. */
+export async function verifyChain(events: readonly AuditEvent[]): Promise<{ ok: true } | { ok: false; brokenAt: number }> {
+  const [first] = await chainBreaks(events);
+  return first === undefined ? { ok: true } : { ok: false, brokenAt: first };
+}
+
+/** What an `integrity` event's `old` value holds: the problems a person saw and the broken events they accepted. */
+export interface AcknowledgedFindings {
+  acknowledged: string[];
+  problems: string[];
+}
+
+function acknowledgedHashes(event: AuditEvent): string[] {
+  if (event.type !== 'integrity' || typeof event.old !== 'string') return [];
+  try {
+    const findings = JSON.parse(event.old) as Partial<AcknowledgedFindings>;
+    return Array.isArray(findings.acknowledged) ? findings.acknowledged.filter((h): h is string => typeof h === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+/** The audit event that records a person's acknowledgement of integrity problems (its own event in the chain). */
+export function acknowledgementDraft(interviewId: string, findings: AcknowledgedFindings, at: string, actor: string, reason?: string): AuditDraft {
+  return {
+    interviewId,
+    type: 'integrity',
+    itemId: null,
+    old: JSON.stringify(findings),
+    new: 'acknowledged',
+    at,
+    actor,
+    ...(reason === undefined ? {} : { reason }),
+  };
+}
+
+/** The canonical content an event's keyed link covers (everything but `seq` and the store's own fields). */
+export function linkContent(event: AuditEvent): string {
+  const { seq: _seq, ...fields } = event;
+  return canonicalJson(fields);
 }

@@ -1,5 +1,6 @@
 // In-memory InterviewStore for unit tests, stories and Node tools: behaves like the IndexedDB store, keeps nothing.
-import { nowWithOffset, sealEvents, verifyChain } from './audit-chain.js';
+import { nowWithOffset, sealEvents, verifyChain, type AuditDraft } from './audit-chain.js';
+import { EMPTY_TIP, acknowledgementDrafts, checkInterview, type ChainTip } from './integrity.js';
 import type {
   AnswerChange,
   AnswerRecord,
@@ -37,6 +38,8 @@ export interface MemoryRecords {
   audit: AuditEvent[];
   /** interviewId → scoreId → score */
   scores: Map<string, Map<string, ScoreRecord>>;
+  /** interviewId → where its audit chain ended when last written (so a removed last event is noticed). */
+  tips: Map<string, ChainTip>;
 }
 
 const rawRecords = new WeakMap<InterviewStore, MemoryRecords>();
@@ -59,7 +62,7 @@ function copy<T>(value: T): T {
 
 export function createMemoryStore(options: { now?: () => Date } = {}): InterviewStore {
   const now = options.now ?? (() => new Date());
-  const db: MemoryRecords = { clients: new Map(), interviews: new Map(), answers: new Map(), audit: [], scores: new Map() };
+  const db: MemoryRecords = { clients: new Map(), interviews: new Map(), answers: new Map(), audit: [], scores: new Map(), tips: new Map() };
   let closed = false;
   const queue = serialized();
 
@@ -68,7 +71,12 @@ export function createMemoryStore(options: { now?: () => Date } = {}): Interview
   };
   const eventsOf = (interviewId: string) => db.audit.filter((e) => e.interviewId === interviewId);
 
-  function write(interviewId: string, changes: AnswerChange[], opts: SaveOptions): Promise<InterviewRecord> {
+  function write(
+    interviewId: string,
+    changes: AnswerChange[],
+    opts: SaveOptions,
+    extra?: { drafts: (at: string) => AuditDraft[]; tip: ChainTip },
+  ): Promise<InterviewRecord> {
     return queue(async () => {
       open();
       validateWrite(changes, opts);
@@ -76,14 +84,18 @@ export function createMemoryStore(options: { now?: () => Date } = {}): Interview
       const interview = db.interviews.get(interviewId);
       if (!interview) throw notFound(interviewId);
       const answers = db.answers.get(interviewId) ?? new Map<string, AnswerRecord>();
-      const plan = planWrite(interview, [...answers.values()], changes, { ...opts, interview: patchCopy }, nowWithOffset(now()));
-      const events = await sealEvents(plan.drafts, eventsOf(interviewId).at(-1)?.hash ?? '');
+      const at = nowWithOffset(now());
+      const plan = planWrite(interview, [...answers.values()], changes, { ...opts, interview: patchCopy }, at);
+      if (extra) plan.drafts.push(...extra.drafts(at));
+      const tip = extra?.tip ?? db.tips.get(interviewId) ?? EMPTY_TIP;
+      const events = await sealEvents(plan.drafts, tip.hash);
       // Everything below is synchronous: the memory equivalent of one committed transaction.
       for (const record of plan.puts) answers.set(record.itemId, record);
       for (const itemId of plan.deletes) answers.delete(itemId);
       db.answers.set(interviewId, answers);
       let seq = db.audit.at(-1)?.seq ?? 0;
       for (const event of events) db.audit.push({ ...event, seq: ++seq });
+      db.tips.set(interviewId, { count: tip.count + events.length, hash: events.at(-1)?.hash ?? tip.hash });
       const updated = { ...interview, ...plan.patch };
       db.interviews.set(interviewId, updated);
       return copy(updated);
@@ -117,6 +129,7 @@ export function createMemoryStore(options: { now?: () => Date } = {}): Interview
       for (const client of incoming.clients) db.clients.set(client.id, client);
       for (const interview of incoming.interviews) {
         db.interviews.set(interview.id, interview);
+        if (!db.tips.has(interview.id)) db.tips.set(interview.id, EMPTY_TIP);
         // Replacing an interview replaces its whole state; in 'add' mode there is nothing stored to drop.
         db.answers.delete(interview.id);
         db.scores.delete(interview.id);
@@ -126,7 +139,11 @@ export function createMemoryStore(options: { now?: () => Date } = {}): Interview
         db.answers.set(answer.interviewId, answers.set(answer.itemId, answer));
       }
       let seq = db.audit.at(-1)?.seq ?? 0;
-      for (const event of incoming.audit) db.audit.push({ ...withoutSeq(event), seq: ++seq });
+      for (const event of incoming.audit) {
+        db.audit.push({ ...withoutSeq(event), seq: ++seq });
+        const tip = db.tips.get(event.interviewId) ?? EMPTY_TIP;
+        db.tips.set(event.interviewId, { count: tip.count + 1, hash: event.hash });
+      }
       for (const score of incoming.scores) {
         const scores = db.scores.get(score.interviewId) ?? new Map<string, ScoreRecord>();
         db.scores.set(score.interviewId, scores.set(score.scoreId, score));
@@ -152,6 +169,7 @@ export function createMemoryStore(options: { now?: () => Date } = {}): Interview
       open();
       if (db.interviews.has(interview.id)) throw new StorageError('invalid', 'A record with this id already exists.');
       db.interviews.set(interview.id, copy(interview));
+      db.tips.set(interview.id, EMPTY_TIP);
     },
     async getInterview(id) {
       open();
@@ -181,6 +199,20 @@ export function createMemoryStore(options: { now?: () => Date } = {}): Interview
     async verifyAuditLog(interviewId) {
       open();
       return verifyChain(eventsOf(interviewId));
+    },
+
+    async verifyInterview(interviewId) {
+      open();
+      const answers = [...(db.answers.get(interviewId)?.values() ?? [])];
+      return checkInterview(interviewId, db.tips.get(interviewId), copy(eventsOf(interviewId)), copy(answers));
+    },
+    async acknowledgeIntegrity(interviewId, opts) {
+      const report = await store.verifyInterview(interviewId);
+      if (report.ok) return report;
+      const events = eventsOf(interviewId);
+      const tip = { count: events.length, hash: events.at(-1)?.hash ?? '' };
+      await write(interviewId, [], { actor: opts.actor }, { drafts: (at) => acknowledgementDrafts(report, at, opts), tip });
+      return store.verifyInterview(interviewId);
     },
 
     async putScores(interviewId, scores) {

@@ -1,5 +1,6 @@
 // The InterviewStore contract: records the library keeps, and the operations every store implementation provides.
 import type { AnswerValue } from '../definition/values.js';
+import type { IntegrityReport } from './integrity.js';
 
 export type Sex = 'female' | 'male' | 'other' | 'unknown';
 
@@ -51,7 +52,8 @@ export interface AnswerRecord {
 export interface AuditEvent {
   seq?: number;
   interviewId: string;
-  type: 'answer' | 'status';
+  /** `integrity`: a person acknowledged an integrity warning; `old` holds what they were shown (JSON). */
+  type: 'answer' | 'status' | 'integrity';
   itemId: string | null;
   old: AnswerValue | string | null;
   new: AnswerValue | string | null;
@@ -113,7 +115,11 @@ export interface StoreRecords {
  */
 export type ImportMode = 'add' | 'replace';
 
-export type StorageErrorCode = 'quota' | 'aborted' | 'closed' | 'not-found' | 'invalid' | 'blocked' | 'unknown';
+/**
+ * `locked`: the store is encrypted and not unlocked; `integrity`: a record failed its integrity check (changed outside
+ * the app, or an interview with an unacknowledged integrity warning that may not be edited).
+ */
+export type StorageErrorCode = 'quota' | 'aborted' | 'closed' | 'not-found' | 'invalid' | 'blocked' | 'locked' | 'integrity' | 'unknown';
 
 /** Every store failure surfaces as this, with a code the UI can act on and a plain message. */
 export class StorageError extends Error {
@@ -150,6 +156,18 @@ export interface InterviewStore {
   getAuditLog(interviewId: string): Promise<AuditEvent[]>;
   /** Recomputes the hash chain; `brokenAt` is the index of the first event that does not match. */
   verifyAuditLog(interviewId: string): Promise<{ ok: true } | { ok: false; brokenAt: number }>;
+  /**
+   * Checks everything about one interview that can be checked: its audit chain (keyed links in an encrypted store),
+   * that no event is missing from its end, that every sealed record opens, and that the stored answers equal the
+   * fold of its audit events. Never throws for what it finds: problems are in the report.
+   */
+  verifyInterview(interviewId: string): Promise<IntegrityReport>;
+  /**
+   * Records that a person saw the integrity problems of an interview, as an `integrity` audit event (and, for answers
+   * that differ from the trail, answer events bringing the trail in line with what is stored), so that the interview
+   * can be edited again. Unreadable records cannot be acknowledged (restore them from a backup): 'integrity' error.
+   */
+  acknowledgeIntegrity(interviewId: string, options: { actor: string; reason?: string }): Promise<IntegrityReport>;
 
   putScores(interviewId: string, scores: ScoreRecord[]): Promise<void>;
   getScores(interviewId: string): Promise<ScoreRecord[]>;

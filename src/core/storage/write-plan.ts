@@ -1,5 +1,6 @@
 // Store-independent rules for a write: validation, which answers and audit events a save produces, error mapping.
 import type { AuditDraft } from './audit-chain.js';
+import { ProtectionError } from '../protection/errors.js';
 import { StorageError } from './types.js';
 import type { AnswerChange, AnswerRecord, AuditEvent, InterviewRecord, InterviewStatus, SaveOptions, StoreRecords } from './types.js';
 
@@ -101,6 +102,10 @@ export function newestFirst(a: InterviewRecord, b: InterviewRecord): number {
 /** Every failure leaves as a StorageError with a message an interviewer can act on. */
 export function toStorageError(error: unknown): StorageError {
   if (error instanceof StorageError) return error;
+  if (error instanceof ProtectionError) {
+    const code = error.code === 'integrity' || error.code === 'locked' ? error.code : 'unknown';
+    return new StorageError(code, error.message, error);
+  }
   switch ((error as { name?: unknown } | null)?.name) {
     case 'QuotaExceededError':
       return new StorageError('quota', 'The device storage is full, so the last change was not saved. Free up space or export a backup.', error);
