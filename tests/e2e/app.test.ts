@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ANSWERS } from '../fixtures/demo-answers.js';
 import { answerCurrent as answerWith, answeredCount, complete, position, startHarness, tabTo, waitForInterview, type Harness } from './app-harness.js';
+import { watch } from './built-harness.js';
 
 let harness: Harness;
 let baseUrl: string;
@@ -29,7 +30,10 @@ describe('clinician app', () => {
     page.on('request', (r) => {
       if (!r.url().startsWith(baseUrl) && !r.url().startsWith('ws://localhost') && !r.url().startsWith('data:')) foreign.push(r.url());
     });
-    await page.goto(baseUrl);
+    // securitypolicyviolation events (also from inside shadow roots) under the dev server's CSP + Trusted Types header.
+    const csp = await watch(page, baseUrl);
+    const response = await page.goto(baseUrl);
+    expect(response?.headers()['content-security-policy']).toContain("require-trusted-types-for 'script'");
 
     // Register a client.
     await tabTo(page, (f) => f === 'input[name=code]');
@@ -75,6 +79,7 @@ describe('clinician app', () => {
     await page.waitForFunction(() => document.querySelector('asi-client-rounds')?.shadowRoot?.textContent?.includes('Slutförd'));
 
     expect(violations).toEqual([]);
+    expect(csp.violations).toEqual([]);
     expect(foreign).toEqual([]);
     await page.close();
   });
