@@ -95,12 +95,14 @@ describe('app routing', () => {
     const page = await harness.browser.newPage();
     const clientId = await registerClient(page, 'R-02');
     await page.waitForFunction(() => document.querySelector('asi-client-rounds')?.shadowRoot?.querySelector('select[name=round] option'));
-    // Four routes in one go: two that await the evaluation import, and a start route left for another at once.
-    await page.evaluate((id) => {
-      location.hash = '#/report';
-      location.hash = `#/start/${id}/demo/intake`;
-      location.hash = `#/client/${id}`;
-      location.hash = `#/start/${id}/asi/grund`;
+    // Four routes, each the moment the app has begun the one before (hashes set in one task would all be read as
+    // the last): the report, a demo intake left at once for the client page, then ASI Grund.
+    await page.evaluate(async (id) => {
+      for (const hash of ['#/report', `#/start/${id}/demo/intake`, `#/client/${id}`, `#/start/${id}/asi/grund`]) {
+        const routed = new Promise((resolve) => window.addEventListener('hashchange', resolve, { once: true }));
+        location.hash = hash;
+        await routed; // the app's own listener, registered first, has run route() up to its first await
+      }
     }, clientId);
     await waitForInterview(page);
     await page.waitForURL(/#\/client\/[^/]+\/interview\/[^/]+$/, { timeout: 30_000 });
