@@ -6,6 +6,9 @@ import type { IdbInterviewStore, IdbStoreOptions } from '../../src/core/storage/
 import { StorageError } from '../../src/core/storage/types.js';
 import type { AnswerChange, AuditEvent } from '../../src/core/storage/types.js';
 import { aClient, anInterview, rejectionOf, runStoreContract } from '../contract/store-contract.js';
+import { rawEdits } from '../contract/raw-idb.js';
+import { createUnitKey } from '../../src/core/protection/unit-key.js';
+import type { ProtectionError } from '../../src/core/protection/errors.js';
 
 const uniqueName = () => `asi-test-${crypto.randomUUID()}`;
 const entered = (itemId: string, value: AnswerChange['value']): AnswerChange => ({ itemId, value, source: 'entered' });
@@ -21,7 +24,21 @@ runStoreContract(
       await db.put('audit', { ...(events[index] as AuditEvent), new: 'tampered' });
       db.close();
     },
+    raw: (store) => rawEdits(indexedDB, () => (store as IdbInterviewStore).name),
   },
+);
+
+// With encryption at rest: one unit key for all of them, since PBKDF2 at 600,000 iterations is slow on purpose.
+const unitKey = createUnitKey('enhetens lösenfras 2026');
+runStoreContract(
+  { describe, it, beforeEach, afterEach, expect },
+  'IndexedDB (Chromium), encrypted',
+  async () => {
+    const store = await openIdbStore({ name: uniqueName() });
+    await store.enableEncryption(await unitKey);
+    return store;
+  },
+  { sealed: true, raw: (store) => rawEdits(indexedDB, () => (store as IdbInterviewStore).name) },
 );
 
 describe('IndexedDB store in Chromium', () => {
@@ -61,6 +78,145 @@ describe('IndexedDB store in Chromium', () => {
     for (const undo of restore.splice(0)) undo();
     for (const store of stores.splice(0)) store.close();
     for (const name of names.splice(0)) await deleteIdbStore(name);
+  });
+
+  describe('encryption at rest', () => {
+    const PASS = 'enhetens lösenfras 2026';
+    const CANARY = 'KANARIE-7f3a';
+
+    /** Every stored record of every object store, read through a raw connection as anyone with the profile could. */
+    async function rawRecords(name: string): Promise<{ store: string; value: Record<string, unknown> }[]> {
+      const db = await openDB(name);
+      const out: { store: string; value: Record<string, unknown> }[] = [];
+      for (const store of ['clients', 'interviews', 'answers', 'audit', 'scores']) {
+        for (const value of await db.getAll(store)) out.push({ store, value });
+      }
+      db.close();
+      return out;
+    }
+
+    /** One interview with the canary in every sensitive place: code, free text, audit values, a reason, scores, snapshot. */
+    async function withCanaries(store: IdbInterviewStore): Promise<void> {
+      await store.putClient({ ...aClient(), code: `${CANARY}-code` });
+      await store.createInterview({ ...anInterview(), interviewer: `${CANARY}-staff` });
+      await store.saveAnswers('i1', [entered('T1', `${CANARY} free text`), entered('A1', 4)], {
+        actor: 'IV',
+        interview: { position: 'A2', snapshot: { note: `${CANARY}-snapshot` } },
+      });
+      await store.saveAnswers('i1', [entered('T1', `${CANARY} corrected`)], { actor: 'IV', reason: `${CANARY} reason` });
+      await store.putScores('i1', [
+        {
+          interviewId: 'i1',
+          scoreId: 'MED',
+          value: 0.25,
+          computedAt: '2026-01-01T10:00:00.000+01:00',
+          provenance: { algorithm: { id: 'asi', version: '1' }, instrument: { id: 'asi', version: '1.0.0' }, inputs: { T1: `${CANARY} in`, A1: 4 }, missing: [] },
+        },
+      ]);
+    }
+
+    it('seals every record with its own IV, so no canary is in any stored value, and reads them back as they were', async () => {
+      const name = uniqueName();
+      const store = await open({ name });
+      await withCanaries(store);
+      const before = { client: await store.getClient('c1'), ...(await contents(store)), scores: await store.getScores('i1') };
+      expect(JSON.stringify(await rawRecords(name))).to.include(CANARY); // the control: in clear before
+      await store.enableEncryption(PASS);
+
+      const records = await rawRecords(name);
+      expect(records.length).to.equal(1 + 1 + 2 + 3 + 1);
+      const ivs = new Set<string>();
+      for (const { store: s, value } of records) {
+        expect(JSON.stringify(value)).not.to.include(CANARY);
+        const sealed = value.sealed as { iv: Uint8Array; data: ArrayBuffer };
+        expect(sealed.iv).to.be.instanceOf(Uint8Array);
+        expect(sealed.iv.length).to.equal(12);
+        expect(new TextDecoder().decode(sealed.data)).not.to.include(CANARY);
+        ivs.add(`${s}:${Array.from(sealed.iv).join(',')}`);
+      }
+      expect(ivs.size).to.equal(records.length);
+      expect({ client: await store.getClient('c1'), ...(await contents(store)), scores: await store.getScores('i1') }).to.deep.equal(before);
+      expect((await store.verifyInterview('i1')).ok).to.be.true;
+
+      // New writes are sealed too, each with a fresh IV.
+      await store.saveAnswers('i1', [entered('T2', `${CANARY} later`)], { actor: 'IV' });
+      const after = await rawRecords(name);
+      expect(JSON.stringify(after)).not.to.include(CANARY);
+      expect(new Set(after.map(({ value }) => Array.from((value.sealed as { iv: Uint8Array }).iv).join(','))).size).to.equal(after.length);
+    });
+
+    it('stays locked after reopening until the passphrase is given; a wrong one unlocks nothing and writes nothing', async () => {
+      const name = uniqueName();
+      const first = await open({ name });
+      await withCanaries(first);
+      await first.enableEncryption(PASS);
+      first.close();
+
+      const second = await open({ name });
+      expect(await second.protection()).to.equal('locked');
+      expect(((await rejectionOf(second.getAnswers('i1'))) as StorageError).code).to.equal('locked');
+      expect(((await rejectionOf(second.saveAnswers('i1', [entered('A1', 1)], { actor: 'IV' }))) as StorageError).code).to.equal('locked');
+      const raw = JSON.stringify(await rawRecords(name));
+      const wrong = await rejectionOf(second.unlock('inte den rätta frasen'));
+      expect((wrong as ProtectionError).code).to.equal('wrong-passphrase');
+      expect(JSON.stringify(await rawRecords(name))).to.equal(raw);
+      expect(await second.protection()).to.equal('locked');
+
+      await second.unlock(PASS);
+      expect((await second.getClient('c1'))?.code).to.equal(`${CANARY}-code`);
+      second.lock();
+      expect(((await rejectionOf(second.getClient('c1'))) as StorageError).code).to.equal('locked');
+    });
+
+    it('opens with a second passphrase, and after a change of passphrase with the new one only', async () => {
+      const name = uniqueName();
+      const store = await open({ name });
+      await withCanaries(store);
+      await store.enableEncryption(PASS);
+      await store.addPassphrase(PASS, 'reservfras för enheten', { label: 'recovery' });
+      await store.changePassphrase(PASS, 'ny lösenfras för 2027');
+      expect((await store.passphraseSlots()).map((s) => s.label)).to.deep.equal(['unit', 'recovery']);
+      store.close();
+      for (const [phrase, opens] of [[PASS, false], ['reservfras för enheten', true], ['ny lösenfras för 2027', true]] as const) {
+        const again = await open({ name });
+        const error = await again.unlock(phrase).then(() => undefined, (e: unknown) => e);
+        expect(error === undefined).to.equal(opens);
+        if (opens) expect((await again.getAnswers('i1')).length).to.equal(2);
+        again.close();
+      }
+    });
+
+    it('leaves every record in plaintext when turning encryption on fails half-way', async () => {
+      const name = uniqueName();
+      const store = await open({ name });
+      await withCanaries(store);
+      const raw = JSON.stringify(await rawRecords(name));
+      let puts = 0;
+      patch(IDBObjectStore.prototype, 'put', (put) =>
+        function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
+          // Fail after some records of the migration have been written, as a crash would.
+          if (this.name === 'answers' && ++puts === 2) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+          return put.apply(this, args);
+        },
+      );
+      expect(((await rejectionOf(store.enableEncryption(PASS))) as StorageError).code).to.equal('quota');
+      restore.pop()!();
+      expect(JSON.stringify(await rawRecords(name))).to.equal(raw);
+      expect(await store.protection()).to.equal('plain');
+      expect((await store.getAnswers('i1')).length).to.equal(2);
+    });
+
+    it('refuses a plaintext record slipped into an encrypted store, and a forged re-hashed chain', async () => {
+      const name = uniqueName();
+      const store = await open({ name });
+      await withCanaries(store);
+      await store.enableEncryption(PASS);
+      await rawEdits(indexedDB, () => name).forgeChain('i1', 1);
+      const report = await store.verifyInterview('i1');
+      expect(report.ok).to.be.false;
+      expect(report.firstBadEvent).to.equal(1);
+      expect(((await rejectionOf(store.getAuditLog('i1'))) as StorageError).code).to.equal('integrity');
+    });
   });
 
   describe('a failed answer transaction', () => {

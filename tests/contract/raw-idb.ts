@@ -74,11 +74,16 @@ export function rawEdits(factory: IDBFactory, name: () => string): RawEdits {
       withDb(factory, name(), async (db) => {
         const stored = await eventsOf(db, interviewId);
         const interview = (await request(db.transaction('interviews').objectStore('interviews').get(interviewId))) as Raw;
-        // Without the key a forger can only write plain events; with plaintext events the chain is re-hashed in full.
+        // Without the key a forger can only write plain events: in an encrypted store fabricated ones (the real ones
+        // cannot be read), in a plaintext store the real ones altered, the chain re-hashed in full.
+        const sealed = stored.some(({ value }) => value.sealed);
         const plain = stored.map(({ value }) => value as unknown as AuditEvent);
-        const drafts = plain.map(({ seq: _s, prevHash: _p, hash: _h, ...d }, i) => (i === index ? { ...d, new: 'forged' } : d));
-        const prev = index === 0 ? '' : plain[index - 1]!.hash;
-        const forged = await sealEvents(drafts.slice(index) as never, prev ?? '');
+        const fabricated = { interviewId, type: 'answer' as const, itemId: 'A1', old: null, new: 'forged', at: '2026-01-01T10:00:00.000+01:00', actor: 'IV' };
+        const drafts = sealed
+          ? plain.map(() => fabricated)
+          : plain.map(({ seq: _s, prevHash: _p, hash: _h, ...d }, i) => (i === index ? { ...d, new: 'forged' } : d));
+        const prev = index === 0 || sealed ? '' : plain[index - 1]!.hash;
+        const forged = await sealEvents(drafts.slice(index) as never, prev);
         const tx = db.transaction(['audit', 'interviews'], 'readwrite');
         forged.forEach((event, k) => tx.objectStore('audit').put({ ...event, seq: stored[index + k]!.key, interviewId }));
         if (!interview.sealed) tx.objectStore('interviews').put({ ...interview, chain: { count: stored.length, hash: forged.at(-1)!.hash } });

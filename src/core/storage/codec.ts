@@ -77,6 +77,8 @@ export function sealedCodec(key: UnitKey): RecordCodec {
       const atRest = stored as AtRest;
       const context = recordContext(store, atRest);
       if (!atRest.sealed) throw new ProtectionError('integrity', `The record ${context} is stored unencrypted in an encrypted store: it was not written by this app.`);
+      const extra = Object.keys(atRest).find((field) => field !== 'sealed' && !CLEAR_FIELDS[store].includes(field));
+      if (extra !== undefined) throw new ProtectionError('integrity', `The record ${context} has a field "${extra}" outside its encrypted payload: it was changed outside the app.`);
       const whole = await openJson<Record<string, unknown>>(key, context, atRest.sealed);
       for (const field of CLEAR_FIELDS[store]) {
         if (field === 'seq') continue;
