@@ -259,6 +259,10 @@ export const interviewStyles = css`
     margin: 0;
     font-weight: 600;
   }
+  /* Superseded by an upgrade elsewhere: still readable, visibly out of use. */
+  .layout[inert] {
+    opacity: 0.55;
+  }
   .notice[data-superseded]:focus {
     outline: 3px solid var(--asi-focus-color, #1d4ed8);
     outline-offset: 2px;
