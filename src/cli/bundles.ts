@@ -18,6 +18,7 @@ import {
   type Bundle,
   type BundleProblem,
 } from '../core/exchange/bundle.js';
+import { isSealedBundle, openSealedBundle } from '../core/exchange/sealed-bundle.js';
 import { InputError, UsageError, parseJson, resolveInstrument } from './io.js';
 
 /** How a file is named in messages: standard input has no name of its own. */
@@ -26,7 +27,7 @@ export const displayName = (file: string) => (file === '-' ? '<stdin>' : file);
 const tooLarge = (file: string) =>
   new InputError(`${displayName(file)}: larger than ${DEFAULT_MAX_BUNDLE_BYTES / 1024 / 1024} MB, the most a bundle may be`);
 
-async function readText(file: string): Promise<string> {
+export async function readText(file: string): Promise<string> {
   if (file === '-') {
     if (process.stdin.isTTY) process.stderr.write('Reading a bundle from standard input (end with Ctrl-D)\n');
     const chunks: Buffer[] = [];
@@ -89,13 +90,14 @@ export interface LoadedBundles {
  * Reads every file (`-` is standard input), checks each with parseBundle and merges them. Any problem throws an
  * InputError listing file, JSON path and message, before anything is written.
  */
-export async function loadBundles(files: readonly string[], extra?: CompiledInstrument): Promise<LoadedBundles> {
+export async function loadBundles(files: readonly string[], extra?: CompiledInstrument, passphrase?: string): Promise<LoadedBundles> {
   if (files.filter((f) => f === '-').length > 1) throw new UsageError('Standard input (-) can be read only once');
   const resolve = instrumentResolver(extra);
   const bundles: Bundle[] = [];
   for (const file of files) {
     const text = await readText(file);
-    const result = await parseBundle(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, { resolveInstrument: resolve });
+    const plain = await openedText(file, text, passphrase);
+    const result = await parseBundle(plain.charCodeAt(0) === 0xfeff ? plain.slice(1) : plain, { resolveInstrument: resolve });
     if (!result.ok) {
       const name = displayName(file);
       const lines = result.problems.map((p) => `  ${name}: ${p.path || '(bundle)'}: ${safeMessage(p, text)}`);
@@ -116,6 +118,26 @@ export async function loadBundles(files: readonly string[], extra?: CompiledInst
     });
     throw new InputError(`The bundles cannot be merged (${error.problems.length} conflict(s)):\n${lines.join('\n')}`);
   }
+}
+
+/** The bundle text of a file: as it is, or opened with the passphrase if it is an encrypted backup. */
+export async function openedText(file: string, text: string, passphrase: string | undefined): Promise<string> {
+  if (!isSealedBundle(text)) return text;
+  if (passphrase === undefined) throw new InputError(`${displayName(file)} is an encrypted backup: give its passphrase with --passphrase-file <file>`);
+  try {
+    return await openSealedBundle(text, passphrase);
+  } catch (error) {
+    throw new InputError(`${displayName(file)}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** Reads a passphrase from a file (first line), never from the command line, where other users could see it. */
+export async function passphraseOption(file: string | undefined): Promise<string | undefined> {
+  if (file === undefined) return undefined;
+  const text = await readText(file);
+  const line = text.split(/\r?\n/)[0] ?? '';
+  if (line === '') throw new InputError(`${displayName(file)}: the passphrase file is empty`);
+  return line;
 }
 
 /** Ids of the instruments a bundle's interviews were taken with, in the order listed. */

@@ -5,7 +5,7 @@ import type { CompiledInstrument } from '../core/definition/index.js';
 import type { Bundle } from '../core/exchange/bundle.js';
 import { exportCodebook, exportCsv } from '../core/exchange/csv.js';
 import { toQuestionnaire, toQuestionnaireResponseBundle } from '../core/exchange/fhir.js';
-import { chooseInstrument, instrumentOption, instrumentResolver, loadBundles, openOutput, writeBundle, writeJson } from './bundles.js';
+import { chooseInstrument, instrumentOption, instrumentResolver, loadBundles, passphraseOption, openOutput, writeBundle, writeJson } from './bundles.js';
 import { InputError, UsageError, parseCommandArgs, type Command } from './io.js';
 
 const FORMATS = ['csv', 'fhir', 'json'] as const;
@@ -28,6 +28,7 @@ bundle is invalid or two conflict. Writes to standard output, or to --out FILE:
         DIR/QuestionnaireResponses.json
 
   --format csv|fhir|json  the output format
+  --passphrase-file <f>   the passphrase of encrypted backups, read from the file's first line
   --instrument <id|path>  csv: the instrument (default: the only one in the bundles); fhir: only this
                           instrument's interviews. A path gives a definition that is not built in.
   --codebook FILE         csv only: write the codebook to FILE
@@ -40,6 +41,7 @@ Exit status: 0 on success, 1 if a bundle cannot be read, is invalid or conflicts
 
   async run(args) {
     const { values, positionals } = parseCommandArgs(args, {
+      'passphrase-file': { type: 'string' },
       format: { type: 'string' },
       instrument: { type: 'string' },
       codebook: { type: 'string' },
@@ -55,7 +57,7 @@ Exit status: 0 on success, 1 if a bundle cannot be read, is invalid or conflicts
     if (values.instrument !== undefined && format === 'json') throw new UsageError('--instrument goes with --format csv or fhir');
 
     const given = await instrumentOption(values.instrument);
-    const { bundle } = await loadBundles(positionals.length ? positionals : ['-'], given);
+    const { bundle } = await loadBundles(positionals.length ? positionals : ['-'], given, await passphraseOption(values['passphrase-file']));
 
     if (format === 'json') {
       const out = await openOutput(values.out);

@@ -7,8 +7,9 @@ import { schemaCommand } from './schema.js';
 import { scoreCommand } from './score.js';
 import { simulateCommand } from './simulate.js';
 import { validateCommand } from './validate.js';
+import { verifyCommand } from './verify.js';
 
-const COMMANDS: readonly Command[] = [validateCommand, scoreCommand, simulateCommand, exportCommand, reportCommand, schemaCommand];
+const COMMANDS: readonly Command[] = [validateCommand, scoreCommand, simulateCommand, exportCommand, reportCommand, verifyCommand, schemaCommand];
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };

@@ -1,7 +1,7 @@
 // The report command: the group report (first vs last completed round per client) over one or more bundles.
 import type { CompiledInstrument } from '../core/definition/index.js';
 import { groupBy, groupReport, type GroupKey, type GroupReport, type GroupScoreSummary } from '../core/scoring/group.js';
-import { chooseInstrument, instrumentOption, loadBundles } from './bundles.js';
+import { chooseInstrument, instrumentOption, loadBundles, passphraseOption } from './bundles.js';
 import { UsageError, parseCommandArgs, type Command } from './io.js';
 
 const KEYS: readonly GroupKey[] = ['sex', 'age', 'substance'];
@@ -16,6 +16,7 @@ prints, per score: n (clients with the score at both their first and last comple
 and at the last round, the mean change, how many improved, did not change or worsened reliably (RCI, |RCI| > 1.96;
 "-" where the score has no reliability configured) and how many clients lack a pair for the score.
 
+  --passphrase-file <f>   the passphrase of encrypted backups, read from the file's first line
   --instrument <id|path>  the instrument to report on (default: the only one in the bundles)
   --by sex|age|substance  one table per sex, age band or primary substance (ASI D14) at the first round
   --json                  JSON instead of a table, numbers unrounded:
@@ -29,6 +30,7 @@ Exit status: 0 on success, 1 if a bundle cannot be read, is invalid or conflicts
 
   async run(args) {
     const { values, positionals } = parseCommandArgs(args, {
+      'passphrase-file': { type: 'string' },
       instrument: { type: 'string' },
       by: { type: 'string' },
       json: { type: 'boolean' },
@@ -36,7 +38,7 @@ Exit status: 0 on success, 1 if a bundle cannot be read, is invalid or conflicts
     const by = values.by as GroupKey | undefined;
     if (by !== undefined && !KEYS.includes(by)) throw new UsageError(`--by must be one of ${KEYS.join(', ')} (got "${values.by}")`);
     const given = await instrumentOption(values.instrument);
-    const { bundle } = await loadBundles(positionals.length ? positionals : ['-'], given);
+    const { bundle } = await loadBundles(positionals.length ? positionals : ['-'], given, await passphraseOption(values['passphrase-file']));
     const instrument = await chooseInstrument(bundle, given, values.instrument);
 
     if (by === undefined) {

@@ -43,6 +43,8 @@ describe('client self-report (mode="self")', () => {
     await el.updateComplete;
     expect(root.querySelector('.self-done')!.textContent).to.contain('Tack för dina svar');
     const scores = await store.getScores(el.interviewId);
+    // The record says who answered: a self-report is stored as one, not as an interview.
+    expect((await store.getInterview(el.interviewId))!.mode).to.equal('self');
     expect(scores.find((s) => s.scoreId === 'AUDIT')!.value).to.equal(7);
     expect(scores.find((s) => s.scoreId === 'AUDIT_C')!.value).to.equal(4);
     // The results are for the staff, behind a disclosure.

@@ -174,7 +174,7 @@ describe('<asi-interview> when a write fails', () => {
     expect(detail.code).to.equal('quota');
     expect(detail.itemId).to.equal('G_DATE');
     await waitUntil(() => deepActiveElement()?.textContent?.includes('Try again'), 'retry button not focused');
-    expect(el.shadowRoot!.querySelector('[role=alert]')!.textContent).to.contain('out of storage space');
+    expect(el.shadowRoot!.querySelector('[role=alert]')!.textContent).to.contain('The device storage is full');
     expect(el.shadowRoot!.querySelector('.save-state')!.textContent).to.equal('Not saved');
     expect(await store.getAnswers(el.interviewId)).to.have.length(0);
     await sendKeys({ press: 'Enter' });

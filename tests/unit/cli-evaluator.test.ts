@@ -182,3 +182,57 @@ describe('bad input', () => {
     expect(by.code).toBe(2);
   }, 30_000);
 });
+
+describe('verify', () => {
+  it('finds bundles intact, and names the interview, the event and the item of each problem, without answer values', async () => {
+    const ok = await cli(['verify', file('a.json'), file('b.json')]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/a\.json: intact \(16 interviews, \d+ audit events\)\n.*b\.json: intact/);
+
+    // An audit value changed behind the app's back, and a stored answer edited without its audit event.
+    const tampered = structuredClone(a);
+    const first = tampered.interviews[0]!.id;
+    const events = tampered.audit.flatMap((e, i) => (e.interviewId === first ? [i] : []));
+    tampered.audit[events[3]!]!.new = 4;
+    writeFileSync(file('tampered.json'), JSON.stringify(tampered));
+    const edited = structuredClone(a);
+    const answer = edited.answers.find((x) => x.interviewId === edited.interviews[1]!.id && typeof x.value === 'number' && x.value > 1)!;
+    answer.value = 1;
+    writeFileSync(file('edited.json'), JSON.stringify(edited));
+
+    const bad = await cli(['verify', file('tampered.json'), file('edited.json'), file('a.json')]);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain(`tampered.json: audit[${events[3]}]: The audit log of interview "${first}" is broken at its event 4`);
+    expect(bad.stdout).toContain(`edited.json: interview ${edited.interviews[1]!.id}: the stored answer to ${answer.itemId} differs from its audit trail`);
+    expect(bad.stdout).toContain('a.json: intact');
+
+    const json = await cli(['verify', '--json', file('edited.json')]);
+    expect(JSON.parse(json.stdout)).toEqual({
+      file: file('edited.json'),
+      ok: false,
+      interviews: 16,
+      problems: [{ interviewId: edited.interviews[1]!.id, kind: 'answer', itemId: answer.itemId }],
+    });
+  }, 60_000);
+
+  it('reads encrypted backups with --passphrase-file, and says plainly when the passphrase is missing or wrong', async () => {
+    const { sealBundle } = await import('../../src/core/exchange/sealed-bundle.js');
+    writeFileSync(file('sealed.json'), await sealBundle(a, 'säkerhetskopia 2026'));
+    writeFileSync(file('pass.txt'), 'säkerhetskopia 2026\n');
+    writeFileSync(file('wrong.txt'), 'inte rätt fras alls\n');
+    const ok = await cli(['verify', '--passphrase-file', file('pass.txt'), file('sealed.json')]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toContain('sealed.json: intact (16 interviews');
+    const report = await cli(['report', '--json', '--passphrase-file', file('pass.txt'), file('sealed.json')]);
+    expect(report.code, report.stderr).toBe(0);
+    expect(JSON.parse(report.stdout).scores.MED.n).toBeGreaterThan(0);
+
+    const missing = await cli(['verify', file('sealed.json')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('is an encrypted backup: give its passphrase with --passphrase-file');
+    const wrong = await cli(['export', '--format', 'csv', '--passphrase-file', file('wrong.txt'), file('sealed.json')]);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain('The passphrase is wrong');
+    expect(wrong.stdout).toBe('');
+  }, 60_000);
+});

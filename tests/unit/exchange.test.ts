@@ -25,7 +25,9 @@ import {
 import type { Bundle, BundleProblem, QuestionnaireItem, QuestionnaireResponse, QuestionnaireResponseItem } from '../../src/core/exchange/index.js';
 import { answerMapFromRecords, openInterview, planInterview, startInterview } from '../../src/core/flow/index.js';
 import { computeScores } from '../../src/core/scoring/composite.js';
-import { openIdbStore } from '../../src/core/storage/idb-store.js';
+import { openIdbStore, type IdbInterviewStore } from '../../src/core/storage/idb-store.js';
+import { isSealedBundle, openSealedBundle, sealBundle } from '../../src/core/exchange/sealed-bundle.js';
+import type { ProtectionError } from '../../src/core/protection/errors.js';
 import { createMemoryStore } from '../../src/core/storage/memory-store.js';
 import type { ClientRecord, InterviewRecord, InterviewStore, Sex } from '../../src/core/storage/types.js';
 
@@ -272,6 +274,50 @@ describe('JSON bundle', () => {
       }
     },
     60_000,
+  );
+
+  it(
+    'encrypted backup round trip: 50 random interviews sealed with a passphrase, into an encrypted store, and back (reliability 9)',
+    async () => {
+      const source = await randomStore(12);
+      const exported = await exportBundle(source);
+      const file = await sealBundle(exported, 'säkerhetskopia för enheten');
+      expect(isSealedBundle(file)).toBe(true);
+      expect(isSealedBundle(JSON.stringify(exported))).toBe(false);
+      // No client code, answer or item id travels in clear: only the format, the date and the passphrase slot.
+      for (const client of exported.clients) expect(file).not.toContain(client.code);
+      expect(file).not.toContain(exported.interviews[0]!.id);
+      expect(Object.keys(JSON.parse(file))).toEqual(['format', 'formatVersion', 'exportedAt', 'protection', 'sealed']);
+
+      const wrong = await openSealedBundle(file, 'fel lösenfras, tyvärr').catch((e: unknown) => e);
+      expect((wrong as ProtectionError).code).toBe('wrong-passphrase');
+      // A changed character in the sealed bundle itself (the last "data"; the first is the passphrase slot's).
+      const at = file.lastIndexOf('"data":"') + 20;
+      const damaged = file.slice(0, at) + (file[at] === 'A' ? 'B' : 'A') + file.slice(at + 1);
+      expect(((await openSealedBundle(damaged, 'säkerhetskopia för enheten').catch((e: unknown) => e)) as ProtectionError).code).toBe('integrity');
+
+      const parsed = await parseBundle(await openSealedBundle(file, 'säkerhetskopia för enheten'));
+      if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+      const target = (await freshIdbStore()) as IdbInterviewStore;
+      await target.enableEncryption('enhetens egen lösenfras');
+      await importBundle(target, parsed.bundle);
+      expect(await contents(target)).toEqual(withoutTime(exported));
+      for (const interview of exported.interviews) {
+        expect((await target.verifyInterview(interview.id)).ok).toBe(true);
+        const stored = await target.getScores(interview.id);
+        if (!stored.length) continue;
+        const answers = answerMapFromRecords(await target.getAnswers(interview.id));
+        const recomputed = computeScores(demo, interview.round, planInterview(demo, interview.round, answers).lookup);
+        expect(recomputed.map((s) => [s.scoreId, s.value, s.provenance])).toEqual(stored.map((s) => [s.scoreId, s.value, s.provenance]));
+      }
+      // And out of the encrypted store again, sealed once more, into a plain memory store: nothing changed on the way.
+      const again = await parseBundle(await openSealedBundle(await sealBundle(await exportBundle(target), 'en annan fras 123'), 'en annan fras 123'));
+      if (!again.ok) throw new Error(JSON.stringify(again.problems));
+      const memory = createMemoryStore();
+      await importBundle(memory, again.bundle);
+      expect(await contents(memory)).toEqual(withoutTime(exported));
+    },
+    120_000,
   );
 
   it('keeps every status, X/N, auto-fills and a correction after completion', async () => {

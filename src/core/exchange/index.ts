@@ -4,3 +4,5 @@ export * from './csv.js';
 export * from './fhir.js';
 export * from './fhir-validate.js';
 export { SPECIAL_MEANING, type ExportValues, type FhirItemType } from './kinds.js';
+export * from './sealed-bundle.js';
+export * from './verify.js';

@@ -250,7 +250,7 @@ export class AsiInterview extends LitElement {
         if (!client) throw new Error('Give a client (property) or client-id to start a new interview');
         // Checked last before the record is written: an element removed or re-pointed meanwhile leaves no orphan.
         if (token !== this.loadToken) return;
-        record = await startInterview({ store, instrument, client, round: this.round, ...(this.interviewer ? { interviewer: this.interviewer } : {}) });
+        record = await startInterview({ store, instrument, client, round: this.round, mode: this.mode, ...(this.interviewer ? { interviewer: this.interviewer } : {}) });
         if (token !== this.loadToken) return;
         this.dispatchEvent(
           new CustomEvent<AsiStartDetail>('asi-start', {
