@@ -114,6 +114,12 @@ export async function readStoredInterview(page: Page, interviewId: string): Prom
 }
 
 /**
+ * Answers that make the app auto-fill the next item (G20, M2, E5, E9) in the same transaction, so that the checks
+ * also cover values nobody typed: G19 1 = no controlled environment, M1 0 hospitalisations, E4 and E8 0 = no.
+ */
+const AUTOFILL_TRIGGERS: Readonly<Record<string, string>> = { G19: '1', M1: '0', E4: '0', E8: '0' };
+
+/**
  * What an interviewer would type for an ASI item: a valid, unremarkable answer of its kind (the values asi.test
  * takes through a whole Grund), with text answers naming their item so a value stored under the wrong item shows.
  */
@@ -121,6 +127,7 @@ export function typicalAsiAnswer(asi: CompiledInstrument, date = '20260314') {
   return (id: string): string => {
     const item = asi.item(id)!;
     if (id === 'G12') return 'n'; // N = the interview was completed
+    if (AUTOFILL_TRIGGERS[id]) return AUTOFILL_TRIGGERS[id];
     switch (item.def.kind) {
       case 'date':
         return date;
