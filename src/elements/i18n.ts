@@ -270,6 +270,23 @@ const STRINGS = {
     sv: 'Kön okänt: de könsspecifika gränsvärdena kan inte tillämpas',
     en: 'Sex unknown: the sex-specific cut-offs cannot be applied',
   },
+  integrityTitle: { sv: 'Varning: uppgifterna har ändrats utanför appen', en: 'Warning: the data was changed outside the app' },
+  integrityIntro: {
+    sv: 'Intervju {id} stämmer inte med sin granskningslogg. Den kan inte redigeras förrän en ansvarig person har sett varningen och bekräftat den; bekräftelsen sparas i granskningsloggen.',
+    en: 'Interview {id} does not match its audit trail. It cannot be edited until a responsible person has seen this warning and acknowledged it; the acknowledgement is kept in the audit trail.',
+  },
+  integrityFirstEvent: { sv: 'Första felaktiga händelse i loggen: nr {n}.', en: 'First bad event in the log: number {n}.' },
+  integrityChain: { sv: 'Händelse {n} i granskningsloggen har ändrats, tagits bort eller flyttats.', en: 'Audit event {n} was changed, removed or moved.' },
+  integrityMissing: { sv: 'De sista {count} händelserna i granskningsloggen saknas ({found} av {expected}).', en: 'The last {count} audit events are missing ({found} of {expected}).' },
+  integrityAdded: { sv: '{count} händelser har lagts till i granskningsloggen utanför appen.', en: '{count} audit events were added outside the app.' },
+  integrityAnswer: { sv: 'Det sparade svaret på {item} skiljer sig från granskningsloggen.', en: 'The stored answer to {item} differs from the audit trail.' },
+  integrityUnreadable: { sv: '{record} kan inte läsas (ändrad eller skadad).', en: '{record} cannot be read (changed or damaged).' },
+  integrityRestore: {
+    sv: 'Poster som inte kan läsas kan inte bekräftas. Återställ intervjun från en säkerhetskopia.',
+    en: 'Records that cannot be read cannot be acknowledged. Restore the interview from a backup.',
+  },
+  integrityReason: { sv: 'Kommentar (sparas i granskningsloggen)', en: 'Comment (kept in the audit trail)' },
+  integrityAcknowledge: { sv: 'Jag har sett varningen – bekräfta och fortsätt', en: 'I have seen the warning – acknowledge and continue' },
   cutoffSexOther: {
     sv: 'Kön annat än kvinna eller man: de könsspecifika gränsvärdena kan inte tillämpas',
     en: 'Sex other than female or male: the sex-specific cut-offs cannot be applied',

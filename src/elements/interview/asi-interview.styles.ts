@@ -263,6 +263,16 @@ export const interviewStyles = css`
   .layout[inert] {
     opacity: 0.55;
   }
+  .integrity form {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.5rem;
+    align-items: end;
+  }
+  .integrity input {
+    min-width: 18rem;
+  }
+  .notice[data-integrity]:focus,
   .notice[data-superseded]:focus {
     outline: 3px solid var(--asi-focus-color, #1d4ed8);
     outline-offset: 2px;

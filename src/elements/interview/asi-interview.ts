@@ -14,6 +14,7 @@ import { answerMapFromRecords, planInterview, type EarlierRound, type InterviewP
 import { offersSummary, summarize, summaryText } from '../../core/feedback/summary.js';
 import { openInterview, startInterview, type InterviewActor, type InterviewSession } from '../../core/flow/session.js';
 import { DefinitionError } from '../../core/definition/problems.js';
+import type { IntegrityReport } from '../../core/storage/integrity.js';
 import { StorageError, type AnswerChange, type ClientRecord, type InterviewRecord, type InterviewStore, type ScoreRecord, type Sex } from '../../core/storage/types.js';
 import { SelectorController } from '../controllers/selector-controller.js';
 import { interviewContext, type InterviewContextValue } from '../context.js';
@@ -55,6 +56,13 @@ export interface AsiSaveErrorDetail {
   code: string;
   message: string;
 }
+/** An interview whose records do not match its audit trail (see InterviewStore.verifyInterview). */
+export interface AsiIntegrityDetail {
+  interviewId: string;
+  /** 0-based index of the first bad audit event, where the problem is in the log. */
+  firstBadEvent?: number;
+  problems: IntegrityReport['problems'];
+}
 export interface AsiErrorDetail {
   message: string;
   problems?: { path: string; message: string }[];
@@ -68,6 +76,7 @@ declare global {
     'asi-complete': CustomEvent<AsiCompleteDetail>;
     'asi-save-error': CustomEvent<AsiSaveErrorDetail>;
     'asi-error': CustomEvent<AsiErrorDetail>;
+    'asi-integrity': CustomEvent<AsiIntegrityDetail>;
   }
 }
 
@@ -89,6 +98,7 @@ function isCompiled(value: unknown): value is CompiledInstrument {
  * @fires asi-progress - The number of answered items or the current item changed.
  * @fires asi-complete - The interview was completed; `detail.scores` holds the computed scores.
  * @fires asi-save-error - A write failed; the answer is not saved and the interviewer can retry.
+ * @fires asi-integrity - The interview's records do not match its audit trail; editing waits for an acknowledgement.
  * @fires asi-error - The interview could not be opened (bad definition, unknown interview, storage unavailable).
  *
  * @csspart header - Title, client and save state.
@@ -143,6 +153,9 @@ export class AsiInterview extends LitElement {
   private lock?: EditLock;
   /** Another tab holds this interview: this one waits for it to close. */
   @state() private lockedElsewhere = false;
+  /** The integrity problems found when opening: shown, and editing blocked, until a person acknowledges them. */
+  @state() private integrity?: IntegrityReport;
+  private integrityStore?: InterviewStore;
   /** Meanwhile, the answers that tab had saved when last read here, shown read-only. */
   @state() private readOnly?: { instrument: CompiledInstrument; round: string; plan: InterviewPlan };
   /** Re-reads the read-only answers (when this tab is looked at again); set only while waiting for the lock. */
@@ -212,6 +225,8 @@ export class AsiInterview extends LitElement {
     this.lockedElsewhere = false;
     this.readOnly = undefined;
     this.refreshReadOnly = undefined;
+    this.integrity = undefined;
+    this.integrityStore = undefined;
     this.eventsSubscription?.unsubscribe();
     this.session?.stop();
     this.session = undefined;
@@ -278,6 +293,22 @@ export class AsiInterview extends LitElement {
         record = (await store.getInterview(record.id)) ?? record; // the other tab may have moved on
       }
       if (token !== this.loadToken) return;
+      // Every open checks the interview against its audit trail; a mismatch blocks editing until acknowledged.
+      const report = await store.verifyInterview(record.id);
+      if (token !== this.loadToken) return;
+      if (!report.ok) {
+        this.integrity = report;
+        this.integrityStore = store;
+        const { firstBadEvent, problems } = report;
+        this.dispatchEvent(
+          new CustomEvent<AsiIntegrityDetail>('asi-integrity', {
+            detail: { interviewId: record.id, problems, ...(firstBadEvent !== undefined ? { firstBadEvent } : {}) },
+            bubbles: true,
+            composed: true,
+          }),
+        );
+        return;
+      }
       const earlier = await this.earlierRounds(store, instrument, record);
       const session = await openInterview({
         store,
@@ -444,6 +475,14 @@ export class AsiInterview extends LitElement {
       if (changed.has('storeSuperseded') && this.focusWasInside) this.renderRoot.querySelector<HTMLElement>('[data-superseded]')?.focus();
       return;
     }
+    // The warning replaces the question: move focus there so a keyboard user (and a screen reader) meets it first.
+    if (this.integrity) {
+      if (changed.has('integrity')) {
+        const root = this.renderRoot;
+        (root.querySelector<HTMLElement>('[data-integrity] input') ?? root.querySelector<HTMLElement>('[data-integrity]'))?.focus();
+      }
+      return;
+    }
     // Move focus to the answer field whenever the current item changes, so the next answer can be typed at once.
     const snapshot = this.view.value;
     if (!snapshot) return;
@@ -472,6 +511,7 @@ export class AsiInterview extends LitElement {
       </div>`;
     }
     if (this.lockedElsewhere) return html`${this.renderSuperseded()}${this.renderReadOnly()}`;
+    if (this.integrity) return this.renderIntegrity(this.integrity);
     const snapshot = this.view.value;
     const instrument = this.instrumentCompiled;
     if (!snapshot || !instrument || !this.record) return html`<p role="status">${t(this.lang, 'loading')}</p>`;
@@ -500,6 +540,58 @@ export class AsiInterview extends LitElement {
         </main>
       </div>
     `;
+  }
+
+  /** The integrity warning: what was found, and (unless records are unreadable) the acknowledgement that unblocks editing. */
+  private renderIntegrity(report: IntegrityReport) {
+    const lang = this.lang;
+    const unreadable = report.problems.some((p) => p.kind === 'unreadable');
+    const line = (p: IntegrityReport['problems'][number]) => {
+      switch (p.kind) {
+        case 'chain':
+          return t(lang, 'integrityChain', { n: p.index + 1 });
+        case 'events-missing':
+          return p.found < p.expected
+            ? t(lang, 'integrityMissing', { count: p.expected - p.found, found: p.found, expected: p.expected })
+            : t(lang, 'integrityAdded', { count: p.found - p.expected });
+        case 'answer':
+          return t(lang, 'integrityAnswer', { item: p.itemId });
+        case 'unreadable':
+          return t(lang, 'integrityUnreadable', { record: p.record });
+      }
+    };
+    return html`<section class="notice error integrity" role="alert" aria-labelledby="integrity-title" tabindex="-1" data-integrity>
+      <h2 id="integrity-title">${t(lang, 'integrityTitle')}</h2>
+      <p>${t(lang, 'integrityIntro', { id: report.interviewId })}</p>
+      ${report.firstBadEvent !== undefined ? html`<p>${t(lang, 'integrityFirstEvent', { n: report.firstBadEvent + 1 })}</p>` : nothing}
+      <ul>
+        ${report.problems.map((p) => html`<li>${line(p)}</li>`)}
+      </ul>
+      ${unreadable
+        ? html`<p>${t(lang, 'integrityRestore')}</p>`
+        : html`<form @submit=${this.onAcknowledge}>
+            <label>${t(lang, 'integrityReason')} <input name="reason" autocomplete="off" /></label>
+            <button type="submit" class="primary">${t(lang, 'integrityAcknowledge')}</button>
+          </form>`}
+    </section>`;
+  }
+
+  private async onAcknowledge(event: SubmitEvent): Promise<void> {
+    event.preventDefault();
+    const store = this.integrityStore;
+    const report = this.integrity;
+    if (!store || !report) return;
+    const reason = new FormData(event.target as HTMLFormElement).get('reason');
+    try {
+      await store.acknowledgeIntegrity(report.interviewId, {
+        actor: this.interviewer || 'interviewer',
+        ...(typeof reason === 'string' && reason.trim() ? { reason: reason.trim() } : {}),
+      });
+      this.integrity = undefined;
+      await this.open();
+    } catch (error) {
+      this.loadError = { message: error instanceof Error ? error.message : String(error), ...(error instanceof StorageError ? { code: error.code } : {}) };
+    }
   }
 
   private renderSuperseded() {
