@@ -1,5 +1,6 @@
 // User-interface strings in Swedish and English (instrument text comes from the definitions themselves).
 import type { Language } from '../core/definition/text.js';
+import type { IntegrityProblem } from '../core/storage/integrity.js';
 import type { StorageErrorCode } from '../core/storage/types.js';
 
 const STRINGS = {
@@ -193,7 +194,30 @@ const STRINGS = {
   exportTitle: { sv: 'Exportera', en: 'Export' },
   exportScopeAll: { sv: 'alla klienter', en: 'all clients' },
   exportScopeSome: { sv: '{count} klient(er)', en: '{count} client(s)' },
-  exportJson: { sv: 'Säkerhetskopia (JSON, allt)', en: 'Backup (JSON, everything)' },
+  exportJson: { sv: 'Okrypterad säkerhetskopia (JSON)', en: 'Unencrypted backup (JSON)' },
+  exportSealed: { sv: 'Krypterad säkerhetskopia', en: 'Encrypted backup' },
+  exportSealedHelp: {
+    sv: 'Säkerhetskopian krypteras med en lösenfras (minst 10 tecken) som behövs för att läsa in den igen. Förvara lösenfrasen skild från filen.',
+    en: 'The backup is encrypted with a passphrase (at least 10 characters) that is needed to restore it. Keep the passphrase apart from the file.',
+  },
+  passphrase: { sv: 'Lösenfras', en: 'Passphrase' },
+  passphraseRepeat: { sv: 'Lösenfras igen', en: 'Passphrase again' },
+  passphraseMismatch: { sv: 'Lösenfraserna är inte lika.', en: 'The passphrases differ.' },
+  passphraseShort: { sv: 'Lösenfrasen behöver minst 10 tecken.', en: 'The passphrase needs at least 10 characters.' },
+  passphraseWrong: { sv: 'Fel lösenfras.', en: 'Wrong passphrase.' },
+  exportSealedButton: { sv: 'Exportera krypterad säkerhetskopia', en: 'Export an encrypted backup' },
+  exportPlainWarning: {
+    sv: 'Okrypterade filer (JSON, CSV, FHIR) innehåller klientkoder, alla svar och fritext i klartext: den som får tag i filen kan läsa allt.',
+    en: 'Unencrypted files (JSON, CSV, FHIR) hold client codes, every answer and free text in plain text: anyone who gets hold of the file can read all of it.',
+  },
+  exportChecking: { sv: 'Kontrollerar intervjuerna mot granskningsloggen…', en: 'Checking the interviews against their audit trail…' },
+  exportIntegrity: {
+    sv: 'Exporten stoppades: intervju {id} stämmer inte med sin granskningslogg ({problem}). Öppna intervjun och bekräfta varningen, eller återställ den från en säkerhetskopia.',
+    en: 'The export was stopped: interview {id} does not match its audit trail ({problem}). Open the interview and acknowledge the warning, or restore it from a backup.',
+  },
+  importSealed: { sv: 'Säkerhetskopian är krypterad: skriv dess lösenfras.', en: 'The backup is encrypted: enter its passphrase.' },
+  importPassphrase: { sv: 'Lösenfras (för en krypterad säkerhetskopia)', en: 'Passphrase (for an encrypted backup)' },
+  importSealedDamaged: { sv: 'Den krypterade säkerhetskopian är skadad eller ändrad.', en: 'The encrypted backup is damaged or was changed.' },
   exportCsv: { sv: 'Tabell (CSV) med kodbok', en: 'Table (CSV) with codebook' },
   exportFhir: { sv: 'FHIR R4', en: 'FHIR R4' },
   importTitle: { sv: 'Läs in en säkerhetskopia', en: 'Restore from a backup' },
@@ -325,4 +349,20 @@ export function errorMessage(lang: Language, error: unknown): string {
   if (error instanceof Error) return error.message;
   const message = (error as { message?: unknown } | null | undefined)?.message;
   return typeof message === 'string' ? message : String(error);
+}
+
+/** One integrity problem in plain words (see InterviewStore.verifyInterview). */
+export function integrityLine(lang: Language, p: IntegrityProblem): string {
+  switch (p.kind) {
+    case 'chain':
+      return t(lang, 'integrityChain', { n: p.index + 1 });
+    case 'events-missing':
+      return p.found < p.expected
+        ? t(lang, 'integrityMissing', { count: p.expected - p.found, found: p.found, expected: p.expected })
+        : t(lang, 'integrityAdded', { count: p.found - p.expected });
+    case 'answer':
+      return t(lang, 'integrityAnswer', { item: p.itemId });
+    case 'unreadable':
+      return t(lang, 'integrityUnreadable', { record: p.record });
+  }
 }

@@ -2,7 +2,7 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../../src/elements/define.js';
 import '../../src/elements/define-evaluation.js';
-import { createMemoryStore } from '../../src/core/storage/memory-store.js';
+import { createMemoryStore, memoryStoreRecords } from '../../src/core/storage/memory-store.js';
 import type { ClientRecord } from '../../src/core/storage/types.js';
 import type { AsiDataExchange } from '../../src/elements/data-exchange/asi-data-exchange.js';
 
@@ -24,12 +24,22 @@ async function capture(run: () => void | Promise<void>): Promise<{ name: string;
   return Promise.all(files);
 }
 
-function chooseFile(el: AsiDataExchange, name: string, text: string): void {
-  const input = el.shadowRoot!.querySelector<HTMLInputElement>('input[type=file]')!;
+function chooseFile(el: AsiDataExchange, name: string, text: string, passphrase = ''): void {
+  const form = el.shadowRoot!.querySelector<HTMLFormElement>('[part=import] form')!;
+  const input = form.querySelector<HTMLInputElement>('input[type=file]')!;
   const transfer = new DataTransfer();
   transfer.items.add(new File([text], name, { type: 'application/json' }));
   input.files = transfer.files;
-  el.shadowRoot!.querySelector('form')!.requestSubmit();
+  form.querySelector<HTMLInputElement>('input[name=passphrase]')!.value = passphrase;
+  form.requestSubmit();
+}
+
+async function sourceStore() {
+  const source = createMemoryStore();
+  await source.putClient(client);
+  await source.createInterview({ id: 'i1', clientId: 'c1', instrumentId: 'demo', instrumentVersion: '1.0.0', round: 'intake', status: 'in-progress', mode: 'interviewer', startedAt: '2026-03-14T10:00:00+01:00', updatedAt: '2026-03-14T10:00:00+01:00' });
+  await source.saveAnswers('i1', [{ itemId: 'H_DAYS', value: 4, source: 'entered' }], { actor: 'anna' });
+  return source;
 }
 
 describe('<asi-data-exchange>', () => {
@@ -40,7 +50,7 @@ describe('<asi-data-exchange>', () => {
     await source.saveAnswers('i1', [{ itemId: 'H_DAYS', value: 4, source: 'entered' }], { actor: 'anna' });
     const out = await fixture<AsiDataExchange>(html`<asi-data-exchange lang="en" .store=${source}></asi-data-exchange>`);
     const files = await capture(async () => {
-      [...out.shadowRoot!.querySelectorAll('button')].find((b) => b.textContent!.includes('Backup'))!.click();
+      [...out.shadowRoot!.querySelectorAll('button')].find((b) => b.textContent!.includes('Unencrypted backup'))!.click();
       await waitUntil(() => out.shadowRoot!.querySelector('[role=status]')!.textContent!.startsWith('Saved'));
     });
     expect(files).to.have.length(1);
@@ -63,6 +73,62 @@ describe('<asi-data-exchange>', () => {
     await waitUntil(() => el.shadowRoot!.querySelector('[role=alert]'), 'no problems shown');
     expect(el.shadowRoot!.querySelector('[role=alert]')!.textContent).to.contain('clients[0]');
     expect(await target.listClients()).to.have.length(0);
+  });
+});
+
+describe('<asi-data-exchange> encrypted backups and checks before export', () => {
+  it('seals a backup with a passphrase; restoring asks for it, refuses a wrong one and writes nothing until it is right', async () => {
+    const source = await sourceStore();
+    const out = await fixture<AsiDataExchange>(html`<asi-data-exchange lang="en" .store=${source}></asi-data-exchange>`);
+    const form = out.shadowRoot!.querySelector<HTMLFormElement>('form.sealed')!;
+    form.querySelector<HTMLInputElement>('[name=passphrase]')!.value = 'kort';
+    form.querySelector<HTMLInputElement>('[name=repeat]')!.value = 'kort';
+    form.requestSubmit();
+    await waitUntil(() => out.shadowRoot!.querySelector('[role=alert]'), 'short passphrase accepted');
+    expect(out.shadowRoot!.querySelector('[role=alert]')!.textContent).to.contain('at least 10 characters');
+
+    const files = await capture(async () => {
+      form.querySelector<HTMLInputElement>('[name=passphrase]')!.value = 'enhetens backup 2026';
+      form.querySelector<HTMLInputElement>('[name=repeat]')!.value = 'enhetens backup 2026';
+      form.requestSubmit();
+      await waitUntil(() => out.shadowRoot!.querySelector('[role=status]')!.textContent!.startsWith('Saved'), 'not saved', { timeout: 20000 });
+    });
+    expect(files).to.have.length(1);
+    expect(files[0]!.name).to.match(/^asi-interview-backup-\d{4}-\d{2}-\d{2}\.encrypted\.json$/);
+    expect(files[0]!.text).not.to.contain('K-1');
+    expect(files[0]!.text).not.to.contain('H_DAYS');
+    // The passphrase is not left in the form.
+    expect(form.querySelector<HTMLInputElement>('[name=passphrase]')!.value).to.equal('');
+
+    const target = createMemoryStore();
+    const into = await fixture<AsiDataExchange>(html`<asi-data-exchange lang="en" .store=${target}></asi-data-exchange>`);
+    const alert = () => into.shadowRoot!.querySelector('[role=alert]')?.textContent ?? '';
+    chooseFile(into, files[0]!.name, files[0]!.text);
+    await waitUntil(() => alert().includes('enter its passphrase'), 'no passphrase asked for');
+    chooseFile(into, files[0]!.name, files[0]!.text, 'inte rätt lösenfras');
+    await waitUntil(() => alert().includes('Wrong passphrase'), 'wrong passphrase not reported', { timeout: 20000 });
+    expect(await target.listClients()).to.have.length(0);
+    chooseFile(into, files[0]!.name, files[0]!.text, 'enhetens backup 2026');
+    await waitUntil(() => into.shadowRoot!.querySelector('[role=status]')!.textContent!.startsWith('Restored'), 'not restored', { timeout: 20000 });
+    expect((await target.getAnswers('i1')).map((a) => [a.itemId, a.value])).to.deep.equal([['H_DAYS', 4]]);
+    await expect(into).to.be.accessible();
+  });
+
+  it('warns in plain words what an unencrypted export exposes', async () => {
+    const el = await fixture<AsiDataExchange>(html`<asi-data-exchange lang="sv" .store=${createMemoryStore()}></asi-data-exchange>`);
+    expect(el.shadowRoot!.querySelector('.warning')!.textContent).to.contain('klientkoder, alla svar och fritext i klartext');
+  });
+
+  it('stops an export when an interview no longer matches its audit trail, naming it, and downloads nothing', async () => {
+    const source = await sourceStore();
+    memoryStoreRecords(source)!.answers.get('i1')!.get('H_DAYS')!.value = 9;
+    const el = await fixture<AsiDataExchange>(html`<asi-data-exchange lang="en" .store=${source}></asi-data-exchange>`);
+    const files = await capture(async () => {
+      [...el.shadowRoot!.querySelectorAll('button')].find((b) => b.textContent!.includes('CSV'))!.click();
+      await waitUntil(() => el.shadowRoot!.querySelector('[role=alert]'), 'export not stopped');
+    });
+    expect(files).to.have.length(0);
+    expect(el.shadowRoot!.querySelector('[role=alert]')!.textContent).to.contain('The export was stopped: interview i1 does not match its audit trail (The stored answer to H_DAYS');
   });
 });
 

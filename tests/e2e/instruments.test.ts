@@ -373,7 +373,7 @@ describe('DOK in the clinician app', () => {
     expect(await exchange('h2')).toContain('1 klient');
 
     // JSON backup: one file.
-    await tabTo(page, (f) => f.startsWith('button:Säkerhetskopia'), 80);
+    await tabTo(page, (f) => f.startsWith('button:Okrypterad säkerhetskopia'), 80);
     const [json] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
     expect(json.suggestedFilename()).toMatch(/^asi-interview-backup-\d{4}-\d{2}-\d{2}\.json$/);
     const bundle = JSON.parse(await readFile((await json.path())!, 'utf8')) as {

@@ -8,11 +8,14 @@ import type { Language } from '../../core/definition/text.js';
 import { exportBundle, importBundle, parseBundle, BundleError, type Bundle } from '../../core/exchange/bundle.js';
 import { exportCodebook, exportCsv } from '../../core/exchange/csv.js';
 import { toQuestionnaire, toQuestionnaireResponseBundle } from '../../core/exchange/fhir.js';
+import { isSealedBundle, openSealedBundle, sealBundle } from '../../core/exchange/sealed-bundle.js';
+import { MIN_PASSPHRASE_LENGTH } from '../../core/protection/unit-key.js';
+import { ProtectionError } from '../../core/protection/errors.js';
 import type { InterviewStore } from '../../core/storage/types.js';
 import { simulateBundle } from '../../core/simulation/simulate.js';
 import { defaultStore } from '../default-store.js';
 import { downloadText } from '../download.js';
-import { errorMessage, t } from '../i18n.js';
+import { errorMessage, integrityLine, t } from '../i18n.js';
 
 export interface AsiImportDetail {
   clients: number;
@@ -68,6 +71,22 @@ export class AsiDataExchange extends LitElement {
     .error {
       color: var(--asi-error-color, #b91c1c);
     }
+    .warning {
+      border-inline-start: 4px solid #b45309;
+      padding-inline-start: 0.6rem;
+    }
+    form.sealed {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0.5rem;
+      align-items: end;
+      margin-block-end: 1rem;
+    }
+    form.sealed h3,
+    form.sealed p {
+      flex-basis: 100%;
+      margin: 0;
+    }
   `;
 
   @property({ attribute: false }) store?: InterviewStore;
@@ -105,8 +124,23 @@ export class AsiDataExchange extends LitElement {
     return this.store ?? (await defaultStore());
   }
 
+  /**
+   * The bundle to export, after checking every interview in it against its audit trail: a backup of data that was
+   * changed behind the app's back would carry the change on as if it were the record, so it stops here instead.
+   */
   private async bundle(): Promise<Bundle> {
-    return exportBundle(await this.getStore(), this.clientIds ? { clientIds: this.clientIds } : {});
+    const store = await this.getStore();
+    const bundle = await exportBundle(store, this.clientIds ? { clientIds: this.clientIds } : {});
+    this.message = t(this.lang, 'exportChecking');
+    for (const interview of bundle.interviews) {
+      const report = await store.verifyInterview(interview.id);
+      if (!report.ok) {
+        this.message = '';
+        throw new Error(t(this.lang, 'exportIntegrity', { id: interview.id, problem: integrityLine(this.lang, report.problems[0]!) }));
+      }
+    }
+    this.message = '';
+    return bundle;
   }
 
   /** The built-in instruments the bundle's interviews were taken with (one CSV and one Questionnaire each). */
@@ -128,6 +162,18 @@ export class AsiDataExchange extends LitElement {
     this.save(`asi-interview-backup-${this.stamp()}.json`, JSON.stringify(await this.bundle()), 'application/json');
   }
 
+  private async exportSealed(event: SubmitEvent): Promise<void> {
+    event.preventDefault();
+    const form = event.target as HTMLFormElement;
+    const data = new FormData(form);
+    const passphrase = String(data.get('passphrase') ?? '');
+    if ([...passphrase.normalize('NFC')].length < MIN_PASSPHRASE_LENGTH) throw new Error(t(this.lang, 'passphraseShort'));
+    if (passphrase !== String(data.get('repeat') ?? '')) throw new Error(t(this.lang, 'passphraseMismatch'));
+    const text = await sealBundle(await this.bundle(), passphrase);
+    form.reset();
+    this.save(`asi-interview-backup-${this.stamp()}.encrypted.json`, text, 'application/json');
+  }
+
   private async exportCsv(): Promise<void> {
     const bundle = await this.bundle();
     for (const instrument of await this.instruments(bundle)) {
@@ -145,12 +191,30 @@ export class AsiDataExchange extends LitElement {
 
   private async onImport(event: SubmitEvent): Promise<void> {
     event.preventDefault();
-    const file = (new FormData(event.target as HTMLFormElement).get('file') as File | null) ?? undefined;
+    // Read the form now: once the event has been dispatched, a shadow-tree target is cleared (it reads as null).
+    const data = new FormData(event.target as HTMLFormElement);
+    const file = (data.get('file') as File | null) ?? undefined;
     if (!file || file.size === 0) return;
     this.message = '';
     this.problems = [];
     this.failure = null;
-    const parsed = await parseBundle(await file.text());
+    let text = await file.text();
+    if (isSealedBundle(text)) {
+      const passphrase = String(data.get('passphrase') ?? '');
+      if (!passphrase) {
+        this.failure = { action: 'import', error: new Error(t(this.lang, 'importSealed')) };
+        return;
+      }
+      try {
+        text = await openSealedBundle(text, passphrase);
+      } catch (error) {
+        const code = error instanceof ProtectionError ? error.code : '';
+        const shown = code === 'wrong-passphrase' ? t(this.lang, 'passphraseWrong') : code === 'integrity' ? t(this.lang, 'importSealedDamaged') : error;
+        this.failure = { action: 'import', error: shown instanceof Error ? shown : new Error(String(shown)) };
+        return;
+      }
+    }
+    const parsed = await parseBundle(text);
     if (!parsed.ok) {
       this.problems = parsed.problems;
       return;
@@ -189,10 +253,18 @@ export class AsiDataExchange extends LitElement {
     return html`
       <section part="export" aria-labelledby="export">
         <h2 id="export">${t(lang, 'exportTitle')}: ${this.clientIds ? t(lang, 'exportScopeSome', { count: this.clientIds.length }) : t(lang, 'exportScopeAll')}</h2>
+        <form class="sealed" aria-labelledby="sealed" @submit=${(e: SubmitEvent) => this.exporting(() => this.exportSealed(e))}>
+          <h3 id="sealed">${t(lang, 'exportSealed')}</h3>
+          <p class="note">${t(lang, 'exportSealedHelp')}</p>
+          <label>${t(lang, 'passphrase')} <input type="password" name="passphrase" autocomplete="new-password" required /></label>
+          <label>${t(lang, 'passphraseRepeat')} <input type="password" name="repeat" autocomplete="new-password" required /></label>
+          <button type="submit">${t(lang, 'exportSealedButton')}</button>
+        </form>
+        <p class="warning" id="plain-warning">${t(lang, 'exportPlainWarning')}</p>
         <div class="buttons">
-          <button @click=${() => this.exporting(this.exportJson)}>${t(lang, 'exportJson')}</button>
-          <button @click=${() => this.exporting(this.exportCsv)}>${t(lang, 'exportCsv')}</button>
-          <button @click=${() => this.exporting(this.exportFhir)}>${t(lang, 'exportFhir')}</button>
+          <button aria-describedby="plain-warning" @click=${() => this.exporting(this.exportJson)}>${t(lang, 'exportJson')}</button>
+          <button aria-describedby="plain-warning" @click=${() => this.exporting(this.exportCsv)}>${t(lang, 'exportCsv')}</button>
+          <button aria-describedby="plain-warning" @click=${() => this.exporting(this.exportFhir)}>${t(lang, 'exportFhir')}</button>
         </div>
         <p class="note">${t(lang, 'privacyNote')}</p>
       </section>
@@ -203,6 +275,7 @@ export class AsiDataExchange extends LitElement {
             <p class="note">${t(lang, 'importHelp')}</p>
             <form @submit=${this.onImport}>
               <label>${t(lang, 'importFile')} <input type="file" name="file" accept="application/json,.json" /></label>
+              <label>${t(lang, 'importPassphrase')} <input type="password" name="passphrase" autocomplete="off" /></label>
               <button type="submit">${t(lang, 'importTitle')}</button>
             </form>
           </section>`}

@@ -22,7 +22,7 @@ import { CONTROL_FOR_KIND } from '../controls/registry.js';
 import { itemView } from '../controls/item-view.js';
 import type { AnswerControl, ControlCommitDetail } from '../controls/answer-control.js';
 import { defaultStore, STORAGE_VERSION_CHANGE } from '../default-store.js';
-import { errorMessage, t } from '../i18n.js';
+import { errorMessage, integrityLine, t } from '../i18n.js';
 import { formatScore } from '../profile/asi-profile.js';
 import { interviewStyles } from './asi-interview.styles.js';
 import { EditLock } from './edit-lock.js';
@@ -546,26 +546,12 @@ export class AsiInterview extends LitElement {
   private renderIntegrity(report: IntegrityReport) {
     const lang = this.lang;
     const unreadable = report.problems.some((p) => p.kind === 'unreadable');
-    const line = (p: IntegrityReport['problems'][number]) => {
-      switch (p.kind) {
-        case 'chain':
-          return t(lang, 'integrityChain', { n: p.index + 1 });
-        case 'events-missing':
-          return p.found < p.expected
-            ? t(lang, 'integrityMissing', { count: p.expected - p.found, found: p.found, expected: p.expected })
-            : t(lang, 'integrityAdded', { count: p.found - p.expected });
-        case 'answer':
-          return t(lang, 'integrityAnswer', { item: p.itemId });
-        case 'unreadable':
-          return t(lang, 'integrityUnreadable', { record: p.record });
-      }
-    };
     return html`<section class="notice error integrity" role="alert" aria-labelledby="integrity-title" tabindex="-1" data-integrity>
       <h2 id="integrity-title">${t(lang, 'integrityTitle')}</h2>
       <p>${t(lang, 'integrityIntro', { id: report.interviewId })}</p>
       ${report.firstBadEvent !== undefined ? html`<p>${t(lang, 'integrityFirstEvent', { n: report.firstBadEvent + 1 })}</p>` : nothing}
       <ul>
-        ${report.problems.map((p) => html`<li>${line(p)}</li>`)}
+        ${report.problems.map((p) => html`<li>${integrityLine(lang, p)}</li>`)}
       </ul>
       ${unreadable
         ? html`<p>${t(lang, 'integrityRestore')}</p>`
