@@ -8,6 +8,7 @@ import type { AnswerValue } from '../src/core/definition/values.js';
 import { applyChanges, planInterview, reconcileAutofill, type AnswerMap, type InterviewPlan, type StoredAnswer } from '../src/core/flow/plan.js';
 import { startInterview } from '../src/core/flow/session.js';
 import { openIdbStore, type IdbInterviewStore } from '../src/core/storage/idb-store.js';
+import { createUnitKey, type ProtectionHeader, type UnitKey } from '../src/core/protection/unit-key.js';
 import type { AnswerChange, ClientRecord } from '../src/core/storage/types.js';
 import type { AnswerControl } from '../src/elements/controls/answer-control.js';
 import type { AsiAnswerDetail, AsiInterview, AsiProgressDetail } from '../src/elements/interview/asi-interview.js';
@@ -33,8 +34,21 @@ export interface LoadFigures {
   frameInterval: Stats;
 }
 
+export interface StartOptions {
+  /** Resume from the last `late` asked items, every earlier one answered in one write beforehand. */
+  late?: number;
+  /** The interview's store is encrypted at rest (enableEncryption with the page's one unit key) before anything is written. */
+  encrypted?: boolean;
+  /** Reopen the interview this page last started with the same `encrypted` (interview-id) instead of a new one. */
+  resume?: boolean;
+}
+
 export interface StartFigures {
+  encrypted: boolean;
+  resumed: boolean;
   storeOpenMs: number;
+  /** enableEncryption on the fresh, empty database with the page's key made beforehand (0 for a plain store or a resume). */
+  encryptMs: number;
   /** Answers written before the element was created (the "late in the interview" scenario). */
   prefilled: number;
   prefillMs: number;
@@ -69,13 +83,28 @@ export interface AnswerFigures {
 export interface BenchApi {
   instrument: string;
   loadFigures(runs: number): Promise<LoadFigures>;
-  start(options?: { late?: number }): Promise<StartFigures>;
+  start(options?: StartOptions): Promise<StartFigures>;
   /** Waits until the current item's field has focus (and, if paced, the background snapshot write is done); arms the timers. */
   prepare(paced: boolean): Promise<NextItem | null>;
   collect(): Promise<AnswerFigures>;
   finish(): Promise<void>;
+  /** Raw records of the current stores, read past the store API, to show that the encrypted one holds no plaintext. */
+  atRest(): Promise<Partial<Record<Mode, AtRestFigures>>>;
   /** Group report and comparison over 1,000 clients × 3 rounds. */
   scale(): Promise<ScaleFigures>;
+}
+
+export type Mode = 'plain' | 'encrypted';
+
+export interface AtRestFigures {
+  /** Records in the `answers` object store of the mode's current database. */
+  answers: number;
+  /** Of those: with a `sealed` payload and no `value` field. */
+  sealed: number;
+  /** Of those: with a `value` field (the answer in clear). */
+  withValue: number;
+  /** Whether the bench client's code is anywhere in the raw `clients` records. */
+  clientCodeInClear: boolean;
 }
 
 declare global {
@@ -162,9 +191,50 @@ const client: ClientRecord = {
   updatedAt: '2026-01-01T00:00:00+01:00',
 };
 
+/** One database and the interview in it; the page keeps one per mode, so plain and encrypted blocks can alternate. */
+interface Session {
+  name: string;
+  store: IdbInterviewStore;
+  interviewId?: string;
+}
+
 let el: AsiInterview | undefined;
-let store: IdbInterviewStore | undefined;
+const sessions: Partial<Record<Mode, Session>> = {};
 let runCount = 0;
+
+/** Made once per page: PBKDF2 at 600,000 iterations takes ~0.5 s, which belongs to unlocking, not to answering. */
+let unitKey: Promise<{ header: ProtectionHeader; key: UnitKey }> | undefined;
+const benchKey = () => (unitKey ??= createUnitKey('bench passphrase, not a secret'));
+
+/** Takes the element off the page once its writes have settled; the stores stay open for a later resume. */
+async function removeElement(): Promise<void> {
+  armed?.cleanup();
+  armed = undefined;
+  if (el) {
+    await el.settled();
+    el.remove();
+    el = undefined;
+  }
+}
+
+function idbRequest<T>(request: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+/** Reads a database's records with IndexedDB itself, not through the store (which would decrypt them). */
+async function rawRecords(name: string): Promise<{ answers: Record<string, unknown>[]; clients: Record<string, unknown>[] }> {
+  const db = await idbRequest(indexedDB.open(name));
+  try {
+    const tx = db.transaction(['answers', 'clients'], 'readonly');
+    const [answers, clients] = await Promise.all([idbRequest(tx.objectStore('answers').getAll()), idbRequest(tx.objectStore('clients').getAll())]);
+    return { answers: answers as Record<string, unknown>[], clients: clients as Record<string, unknown>[] };
+  } finally {
+    db.close();
+  }
+}
 let armed: { promise: Promise<AnswerFigures>; cleanup: () => void } | undefined;
 
 /** Resolves when the DOM shows `position` (its control's question label; the end screen for null). */
@@ -267,24 +337,43 @@ window.bench = {
   },
 
   async start(options = {}) {
-    await window.bench.finish();
+    await removeElement();
     const doc = await definitionDoc();
-    const name = `asi-bench-${instrumentName}-${Date.now()}-${++runCount}`;
-    const s0 = now();
-    store = await openIdbStore({ name });
-    const storeOpenMs = now() - s0;
-    await store.putClient(client);
-    let interviewId = '';
+    const encrypted = options.encrypted === true;
+    const mode: Mode = encrypted ? 'encrypted' : 'plain';
+    let session = sessions[mode];
+    let storeOpenMs = 0;
+    let encryptMs = 0;
     let prefilled = 0;
     let prefillMs = 0;
-    if (options.late) {
-      const p0 = now();
-      const record = await startInterview({ store, instrument: loadInstrument(doc), client, round: 'intake' });
-      prefilled = await prefill(store, record.id, doc, options.late);
-      prefillMs = now() - p0;
-      interviewId = record.id;
+    let interviewId = '';
+    if (options.resume) {
+      if (!session?.interviewId) throw new Error(`bench page: no ${mode} interview to resume`);
+      interviewId = session.interviewId;
+    } else {
+      session?.store.close();
+      const name = `asi-bench-${instrumentName}-${mode}-${Date.now()}-${++runCount}`;
+      const s0 = now();
+      const store = await openIdbStore({ name });
+      storeOpenMs = now() - s0;
+      if (encrypted) {
+        const key = await benchKey();
+        const e0 = now();
+        await store.enableEncryption(key);
+        encryptMs = now() - e0;
+        if ((await store.protection()) !== 'unlocked') throw new Error('bench page: enableEncryption left the store not unlocked');
+      }
+      await store.putClient(client);
+      if (options.late) {
+        const p0 = now();
+        const record = await startInterview({ store, instrument: loadInstrument(doc), client, round: 'intake' });
+        prefilled = await prefill(store, record.id, doc, options.late);
+        prefillMs = now() - p0;
+        interviewId = record.id;
+      }
+      session = sessions[mode] = { name, store, interviewId: interviewId || undefined };
     }
-    statusLine.textContent = `${instrumentName}: run ${runCount}`;
+    statusLine.textContent = `${instrumentName}: run ${runCount} (${mode}${options.resume ? ', resumed' : ''})`;
 
     // Built-in instruments by id (dynamic import, as an app would); generated ones as a definition object.
     const instrument = /^generated-/.test(instrumentName) ? doc : instrumentName;
@@ -292,18 +381,20 @@ window.bench = {
     const t0 = now();
     const element = document.createElement('asi-interview');
     element.lang = 'en';
-    element.store = store;
+    element.store = session.store;
     element.instrument = instrument as string | object;
     if (interviewId) element.interviewId = interviewId;
     else {
       element.round = 'intake';
       element.client = client;
+      const own = session;
+      element.addEventListener('asi-start', (e) => (own.interviewId = e.detail.interviewId), { once: true });
     }
     const first = firstPaint(element, t0);
     host.append(element);
     el = element;
     const { position, dom, paint } = await first;
-    return { storeOpenMs, prefilled, prefillMs, position, firstItemDomMs: dom, firstItemPaintMs: paint };
+    return { encrypted, resumed: options.resume === true, storeOpenMs, encryptMs, prefilled, prefillMs, position, firstItemDomMs: dom, firstItemPaintMs: paint };
   },
 
   async prepare(paced) {
@@ -387,16 +478,26 @@ window.bench = {
     return promise;
   },
 
-  async finish() {
-    armed?.cleanup();
-    armed = undefined;
-    if (el) {
-      await el.settled();
-      el.remove();
-      el = undefined;
+  async atRest() {
+    const out: Partial<Record<Mode, AtRestFigures>> = {};
+    for (const [mode, session] of Object.entries(sessions) as [Mode, Session][]) {
+      const { answers, clients } = await rawRecords(session.name);
+      out[mode] = {
+        answers: answers.length,
+        sealed: answers.filter((r) => 'sealed' in r && !('value' in r)).length,
+        withValue: answers.filter((r) => 'value' in r).length,
+        clientCodeInClear: JSON.stringify(clients).includes(client.code),
+      };
     }
-    store?.close();
-    store = undefined;
+    return out;
+  },
+
+  async finish() {
+    await removeElement();
+    for (const mode of Object.keys(sessions) as Mode[]) {
+      sessions[mode]!.store.close();
+      delete sessions[mode];
+    }
   },
 };
 
