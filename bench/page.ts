@@ -201,6 +201,7 @@ interface Session {
 let el: AsiInterview | undefined;
 const sessions: Partial<Record<Mode, Session>> = {};
 let runCount = 0;
+let armed: { promise: Promise<AnswerFigures>; cleanup: () => void } | undefined;
 
 /** Made once per page: PBKDF2 at 600,000 iterations takes ~0.5 s, which belongs to unlocking, not to answering. */
 let unitKey: Promise<{ header: ProtectionHeader; key: UnitKey }> | undefined;
@@ -235,7 +236,6 @@ async function rawRecords(name: string): Promise<{ answers: Record<string, unkno
     db.close();
   }
 }
-let armed: { promise: Promise<AnswerFigures>; cleanup: () => void } | undefined;
 
 /** Resolves when the DOM shows `position` (its control's question label; the end screen for null). */
 async function screenShows(target: AsiInterview, position: string | null): Promise<number> {
