@@ -5,6 +5,8 @@ import '../elements/define.js';
 const evaluation = () => import('../elements/define-evaluation.js');
 import type { AsiInterview } from '../elements/interview/asi-interview.js';
 import { STORAGE_VERSION_CHANGE } from '../elements/default-store.js';
+import { startAppLock, type AppLock } from './protection.js';
+import { errorMessage } from '../elements/i18n.js';
 
 type Lang = 'sv' | 'en';
 const LANG_KEY = 'asi-interview.lang'; // an interface preference, never clinical data
@@ -21,6 +23,8 @@ const TEXT = {
     sv: 'Lagring: kan rensas av webbläsaren – exportera säkerhetskopior',
     en: 'Storage: may be cleared by the browser – export backups',
   },
+  settings: { sv: 'Skydd och lösenfras', en: 'Protection and passphrase' },
+  lockNow: { sv: 'Lås', en: 'Lock' },
   upgraded: { sv: 'Appen har uppdaterats i en annan flik – ladda om sidan', en: 'The app was updated in another tab — reload the page' },
   reload: { sv: 'Ladda om sidan', en: 'Reload the page' },
 } as const;
@@ -32,7 +36,7 @@ function applyLanguage(): void {
   document.documentElement.lang = lang;
   for (const button of document.querySelectorAll<HTMLButtonElement>('[data-lang]')) button.setAttribute('aria-pressed', String(button.dataset.lang === lang));
   for (const el of document.querySelectorAll<HTMLElement>('[data-i18n]')) el.textContent = TEXT[el.dataset.i18n as keyof typeof TEXT][lang];
-  for (const el of view.querySelectorAll<HTMLElement & { lang: string }>('asi-interview, asi-client-list, asi-client-rounds, asi-comparison, asi-group-report, asi-data-exchange')) el.lang = lang;
+  for (const el of view.querySelectorAll<HTMLElement & { lang: string }>('asi-interview, asi-client-list, asi-client-rounds, asi-comparison, asi-group-report, asi-data-exchange, asi-protection')) el.lang = lang;
 }
 
 function link(href: string, text: string): HTMLAnchorElement {
@@ -49,12 +53,14 @@ function go(hash: string, replace = false): void {
   if (replace) route();
 }
 
-function showClients(): void {
+async function showClients(current: () => boolean): Promise<void> {
   const list = document.createElement('asi-client-list');
   list.lang = lang;
   list.addEventListener('asi-client-select', (e) => go(`#/client/${e.detail.clientId}`));
   list.addEventListener('asi-client-export', (e) => go(`#/data/${e.detail.clientIds.join(',')}`));
-  view.replaceChildren(list);
+  const offer = await (await appLock).offer();
+  if (!current()) return;
+  view.replaceChildren(...(offer ? [offer] : []), list);
 }
 
 /**
@@ -109,6 +115,24 @@ async function route(): Promise<void> {
   const mine = ++generation;
   const current = () => mine === generation;
   const [, page, a, b, c, d] = location.hash.split('/');
+  // Nothing is shown while the store is locked (or before the first-start offer is answered).
+  let lock: AppLock;
+  try {
+    lock = await appLock;
+  } catch (error) {
+    // Local storage cannot be opened at all (e.g. another tab holds up an upgrade): say so instead of a blank page.
+    const p = document.createElement('p');
+    p.setAttribute('role', 'alert');
+    p.textContent = errorMessage(lang, error);
+    return void view.replaceChildren(p);
+  }
+  if (!(await lock.admit())) return;
+  if (!current()) return;
+  if (page === 'settings') {
+    const settings = document.createElement('asi-protection');
+    settings.lang = lang;
+    return void view.replaceChildren(settings);
+  }
   if (page === 'client' && a && b === 'interview' && c) {
     const element = document.createElement('asi-interview');
     element.interviewId = c;
@@ -149,7 +173,7 @@ async function route(): Promise<void> {
     Object.assign(element, { clientId: a, instrument: b, round: c });
     return showInterview(element, a, d);
   }
-  showClients();
+  await showClients(current);
 }
 
 /** Ask for persistent storage without ever waiting on it (Firefox's prompt can leave the promise pending). */
@@ -184,6 +208,7 @@ function showUpgraded(): void {
 document.querySelector<HTMLButtonElement>('#upgraded button')!.addEventListener('click', () => location.reload());
 window.addEventListener(STORAGE_VERSION_CHANGE, showUpgraded);
 window.addEventListener('hashchange', () => void route());
+const appLock: Promise<AppLock> = startAppLock({ view, lang: () => lang, route: () => void route() });
 applyLanguage();
 showPersistence();
 void route();

@@ -1,6 +1,5 @@
 // The store an element uses when the host gives none: one IndexedDB connection per page, opened on first use.
-import type { InterviewStore } from '../core/storage/types.js';
-import { openIdbStore } from '../core/storage/idb-store.js';
+import { openIdbStore, type IdbInterviewStore } from '../core/storage/idb-store.js';
 
 /**
  * Fired on `window` when another tab upgraded the database and the default store closed its connection (so that the
@@ -8,9 +7,9 @@ import { openIdbStore } from '../core/storage/idb-store.js';
  */
 export const STORAGE_VERSION_CHANGE = 'asi-storage-version-change';
 
-let shared: Promise<InterviewStore> | undefined;
+let shared: Promise<IdbInterviewStore> | undefined;
 
-export function defaultStore(): Promise<InterviewStore> {
+export function defaultStore(): Promise<IdbInterviewStore> {
   // Without onVersionChange an old tab would learn of the upgrade only on its next failed write.
   const onVersionChange = () => globalThis.dispatchEvent?.(new Event(STORAGE_VERSION_CHANGE));
   shared ??= openIdbStore({ onVersionChange }).catch((error: unknown) => {

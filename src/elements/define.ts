@@ -6,6 +6,7 @@ import { CONTROL_TAGS } from './controls/registry.js';
 import { AsiClientList } from './clients/asi-client-list.js';
 import { AsiClientRounds } from './clients/asi-client-rounds.js';
 import { AsiProfile } from './profile/asi-profile.js';
+import { AsiProtection } from './protection/asi-protection.js';
 import { registerElements } from './register.js';
 
 const ELEMENTS: Record<string, CustomElementConstructor> = {
@@ -14,6 +15,7 @@ const ELEMENTS: Record<string, CustomElementConstructor> = {
   'asi-client-list': AsiClientList,
   'asi-client-rounds': AsiClientRounds,
   'asi-profile': AsiProfile,
+  'asi-protection': AsiProtection,
   ...CONTROL_TAGS,
 };
 
@@ -31,5 +33,6 @@ declare global {
     'asi-client-list': AsiClientList;
     'asi-client-rounds': AsiClientRounds;
     'asi-profile': AsiProfile;
+    'asi-protection': AsiProtection;
   }
 }

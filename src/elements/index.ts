@@ -18,3 +18,4 @@ export { AsiProfile, type ProfileScore } from './profile/asi-profile.js';
 export { AsiComparison } from './comparison/asi-comparison.js';
 export { AsiGroupReport } from './group-report/asi-group-report.js';
 export { AsiDataExchange, type AsiImportDetail } from './data-exchange/asi-data-exchange.js';
+export { AsiProtection, type AsiProtectionDetail } from './protection/asi-protection.js';

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { t } from '../../src/elements/i18n.js';
 import { DEMO_ANSWERS } from '../fixtures/demo-answers.js';
 import { answerCurrent, complete, position, tabTo, waitForInterview } from './app-harness.js';
 import {
@@ -172,7 +173,8 @@ describe('XSS corpus in the built app (strict CSP, Trusted Types)', () => {
     // The app's own backup (Export och säkerhetskopia) carries the answer byte for byte.
     await page.goto(`${server.url}#/data`);
     await page.waitForFunction(() => document.querySelector('asi-data-exchange')?.shadowRoot?.querySelector('button'), null, { timeout: 60_000 });
-    await tabTo(page, (f) => f.startsWith('button:Säkerhetskopia'), 80);
+    // The plain (unencrypted) backup, found by the app's own label for it.
+    await tabTo(page, (f) => f === `button:${t('sv', 'exportJson')}`, 80);
     const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.keyboard.press('Enter')]);
     exported = JSON.parse(await readFile((await download.path())!, 'utf8'));
     expect(exported.answers.find((a) => a.itemId === 'H_CHRONIC_SPEC')?.value).toBe(ALL);
@@ -189,7 +191,8 @@ describe('XSS corpus in the built app (strict CSP, Trusted Types)', () => {
       await restore.waitForFunction(() => document.querySelector('asi-data-exchange')?.shadowRoot?.querySelector('input[type=file]'), null, { timeout: 60_000 });
       const upload = async (json: string) => {
         await restore.locator('asi-data-exchange input[type=file]').setInputFiles({ name: 'backup.json', mimeType: 'application/json', buffer: Buffer.from(json) });
-        await restore.locator('asi-data-exchange form button[type=submit]').click();
+        // The restore form (the one with the file field; the page has other forms, e.g. the encrypted export).
+        await restore.locator('asi-data-exchange form').filter({ has: restore.locator('input[type=file]') }).locator('button[type=submit]').click();
       };
 
       // A refused bundle names the offending key in its problem list: as text.
@@ -199,7 +202,17 @@ describe('XSS corpus in the built app (strict CSP, Trusted Types)', () => {
       await expectNothingRan(restore, rw);
 
       await upload(JSON.stringify(bundle));
-      await restore.waitForFunction(() => document.querySelector('asi-data-exchange')?.shadowRoot?.querySelector('[role=status]')?.textContent?.includes('Inläst'), null, { timeout: 60_000 });
+      // Restored, or refused (then the problems say why, in the failure message).
+      const outcome = await restore.waitForFunction(
+        (done) => {
+          const root = document.querySelector('asi-data-exchange')?.shadowRoot;
+          if (root?.querySelector('[role=status]')?.textContent?.includes(done)) return 'restored';
+          return root?.querySelector('[role=alert]')?.textContent?.replace(/\s+/g, ' ');
+        },
+        t('sv', 'importDone').split('{')[0]!,
+        { timeout: 60_000 },
+      );
+      expect(await outcome.jsonValue()).toBe('restored');
 
       await restore.goto(server.url);
       const codes = await restore.waitForFunction(

@@ -91,6 +91,18 @@ const migrations: ReadonlyArray<(db: Db, tx: UpgradeTx) => void | Promise<void>>
 ];
 export const DB_VERSION = migrations.length;
 
+/** What a unit sets for its store; none of it is clinical data. */
+export interface UnitSettings {
+  /** Minutes without input after which an encrypted store locks (the app's idle lock). */
+  lockAfterMinutes: number;
+  /** Days after which the app reminds that the last backup is old. */
+  backupReminderDays: number;
+  /** When the last backup of everything was exported (ISO 8601 with offset). */
+  lastBackupAt?: string;
+}
+export const DEFAULT_SETTINGS: UnitSettings = { lockAfterMinutes: 15, backupReminderDays: 7 };
+const SETTINGS_KEY = 'settings';
+
 const DEFAULT_NAME = 'asi-interview';
 const BLOCKED_TIMEOUT_MS = 2000;
 const PROTECTION_KEY = 'protection';
@@ -436,6 +448,24 @@ export class IdbInterviewStore implements InterviewStore {
         });
         this.header = next;
       }),
+    );
+  }
+
+  /** The unit's settings for this browser's store (not sensitive; kept in clear in `meta`), with their defaults. */
+  async settings(): Promise<UnitSettings> {
+    const stored = await this.run(async (db) => (await db.get('meta', SETTINGS_KEY)) as Partial<UnitSettings> | undefined);
+    return { ...DEFAULT_SETTINGS, ...stored };
+  }
+
+  async updateSettings(patch: Partial<UnitSettings>): Promise<UnitSettings> {
+    return this.writes(() =>
+      this.run(async (db) =>
+        inWriteTx(db, ['meta'], async (tx) => {
+          const next = { ...DEFAULT_SETTINGS, ...((await tx.objectStore('meta').get(SETTINGS_KEY)) as Partial<UnitSettings> | undefined), ...patch };
+          await tx.objectStore('meta').put(next, SETTINGS_KEY);
+          return next;
+        }),
+      ),
     );
   }
 

@@ -12,6 +12,8 @@ import { isSealedBundle, openSealedBundle, sealBundle } from '../../core/exchang
 import { MIN_PASSPHRASE_LENGTH } from '../../core/protection/unit-key.js';
 import { ProtectionError } from '../../core/protection/errors.js';
 import type { InterviewStore } from '../../core/storage/types.js';
+import type { IdbInterviewStore } from '../../core/storage/idb-store.js';
+import { nowWithOffset } from '../../core/storage/audit-chain.js';
 import { simulateBundle } from '../../core/simulation/simulate.js';
 import { defaultStore } from '../default-store.js';
 import { downloadText } from '../download.js';
@@ -160,6 +162,14 @@ export class AsiDataExchange extends LitElement {
 
   private async exportJson(): Promise<void> {
     this.save(`asi-interview-backup-${this.stamp()}.json`, JSON.stringify(await this.bundle()), 'application/json');
+    await this.noteBackup();
+  }
+
+  /** A backup of everything is remembered (when the store keeps settings), so the app can remind when it is old. */
+  private async noteBackup(): Promise<void> {
+    if (this.clientIds) return;
+    const store = (await this.getStore()) as Partial<IdbInterviewStore>;
+    await store.updateSettings?.({ lastBackupAt: nowWithOffset() });
   }
 
   private async exportSealed(event: SubmitEvent): Promise<void> {
@@ -172,6 +182,7 @@ export class AsiDataExchange extends LitElement {
     const text = await sealBundle(await this.bundle(), passphrase);
     form.reset();
     this.save(`asi-interview-backup-${this.stamp()}.encrypted.json`, text, 'application/json');
+    await this.noteBackup();
   }
 
   private async exportCsv(): Promise<void> {
