@@ -6,6 +6,7 @@ const evaluation = () => import('../elements/define-evaluation.js');
 import type { AsiInterview } from '../elements/interview/asi-interview.js';
 import { STORAGE_VERSION_CHANGE } from '../elements/default-store.js';
 import { startAppLock, type AppLock } from './protection.js';
+import { acceptStore, checkBackup, checkLoss, continuityBanner } from './continuity.js';
 import { errorMessage } from '../elements/i18n.js';
 
 type Lang = 'sv' | 'en';
@@ -127,6 +128,8 @@ async function route(): Promise<void> {
     return void view.replaceChildren(p);
   }
   if (!(await lock.admit())) return;
+  await showContinuity(lock);
+  if (!current()) return;
   if (!current()) return;
   if (page === 'settings') {
     const settings = document.createElement('asi-protection');
@@ -175,6 +178,18 @@ async function route(): Promise<void> {
   }
   await showClients(current);
 }
+
+/** Lost local data (an alert, until restored or accepted), else an old or missing backup (a status line). */
+async function showContinuity(lock: AppLock): Promise<void> {
+  const slot = document.querySelector<HTMLElement>('#continuity')!;
+  let finding = await checkLoss(lock.store);
+  if (finding.kind === 'ok') finding = await checkBackup(lock.store);
+  const banner = continuityBanner(finding, lang, () => void acceptStore(lock.store).then(() => route()));
+  slot.replaceChildren(...(banner ? [banner] : []));
+}
+
+// A restore fills the store again: what is there now is what this browser expects from here on.
+document.addEventListener('asi-import', () => void appLock.then(async (lock) => (await acceptStore(lock.store), await showContinuity(lock))));
 
 /** Ask for persistent storage without ever waiting on it (Firefox's prompt can leave the promise pending). */
 function showPersistence(): void {

@@ -469,6 +469,15 @@ export class IdbInterviewStore implements InterviewStore {
     );
   }
 
+  /** How many clients and interviews are stored; needs no key, so it works while locked (for noticing lost data). */
+  async recordCounts(): Promise<{ clients: number; interviews: number }> {
+    return this.run(async (db) => {
+      const tx = db.transaction(['clients', 'interviews']);
+      const [clients, interviews] = await Promise.all([tx.objectStore('clients').count(), tx.objectStore('interviews').count()]);
+      return { clients, interviews };
+    });
+  }
+
   /** The database's marker (see {@link StoreMarker}); undefined only for a database written by something else. */
   marker(): Promise<StoreMarker | undefined> {
     return this.run(async (db) => (await db.get('meta', 'store')) as StoreMarker | undefined);
