@@ -34,7 +34,8 @@ export interface Built {
 
 /** What the two builds read. Same content, same output: a later test file (or run) reuses the copy. */
 const INPUT_DIRS = ['src', 'instruments'];
-const INPUT_FILES = ['package.json', 'package-lock.json', 'vite.config.ts', 'vite.app.config.ts', 'tsconfig.json', 'tsconfig.build.json'];
+// This file too: it decides how the builds are made.
+const INPUT_FILES = ['package.json', 'package-lock.json', 'vite.config.ts', 'vite.app.config.ts', 'tsconfig.json', 'tsconfig.build.json', 'tests/e2e/built-harness.ts'];
 
 function filesUnder(dir: string): string[] {
   if (!existsSync(dir)) return [];
@@ -53,8 +54,10 @@ function sourceHash(): string {
 }
 
 function run(command: string, args: string[]): Promise<void> {
+  // Without vitest's NODE_ENV=test: with it Vite builds for development (Lit's dev build), not what ships.
+  const { NODE_ENV: _, ...env } = process.env;
   return new Promise((done, fail) => {
-    const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...env, NO_COLOR: '1' } });
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
@@ -119,11 +122,14 @@ export function buildOnce(): Promise<Built> {
       utimesSync(marker, new Date(), new Date()); // in use: see the pruning below
       return at(target);
     }
-    // Copies of other source states, unused for hours: a run serving one has long finished.
+    // Copies of other source states unused for hours (a run serving one has long finished), and one-off copies
+    // (<hash>-<pid>-<time>, see below) of processes that have ended.
     for (const name of readdirSync(CACHE)) {
       const used = join(CACHE, name, 'complete');
       const path = join(CACHE, name);
-      if (name !== 'lock' && Date.now() - statSync(existsSync(used) ? used : path).mtimeMs > 6 * 3600_000) rmSync(path, { recursive: true, force: true });
+      const owner = /^[0-9a-f]+-(\d+)-\d+$/.exec(name)?.[1];
+      const stale = owner ? !alive(Number(owner)) : Date.now() - statSync(existsSync(used) ? used : path).mtimeMs > 6 * 3600_000;
+      if (name !== 'lock' && stale) rmSync(path, { recursive: true, force: true });
     }
     await run('npm', ['run', 'build']);
     await run('npm', ['run', 'build:app']);
@@ -186,7 +192,6 @@ let host: Promise<string> | undefined;
 /** Bundles the host page with Vite's build API against the copied package (bare imports as an installed package). */
 export function buildHostPage(pkg: string): Promise<string> {
   return (host ??= withBuildLock(async () => {
-    const { build } = await import('vite');
     const dir = join(pkg, '..', `host-${createHash('sha256').update(HOST_HTML + HOST_MAIN).digest('hex').slice(0, 8)}`);
     const out = join(dir, 'out');
     if (existsSync(join(dir, 'complete'))) return out;
@@ -195,7 +200,9 @@ export function buildHostPage(pkg: string): Promise<string> {
     writeFileSync(join(dir, 'index.html'), HOST_HTML);
     writeFileSync(join(dir, 'main.js'), HOST_MAIN);
     symlinkSync(pkg, join(dir, 'node_modules', 'asi-interview'), 'dir');
-    await build({ root: dir, configFile: false, logLevel: 'error', build: { outDir: out, emptyOutDir: true, target: 'es2022' } });
+    // Vite's build API in a child process, for the same reason as run()'s environment: a production build.
+    const options = { root: dir, configFile: false, logLevel: 'error', build: { outDir: out, emptyOutDir: true, target: 'es2022' } };
+    await run(process.execPath, ['--input-type=module', '-e', `const { build } = await import('vite'); await build(${JSON.stringify(options)});`]);
     writeFileSync(join(dir, 'complete'), new Date().toISOString());
     return out;
   }));

@@ -92,6 +92,15 @@ describe('built output', () => {
     expect(hits).toEqual([]);
   });
 
+  it('is the production build (Lit without its development mode), as npm run build:app makes it outside the tests', async () => {
+    const host = await buildHostPage(built.pkg);
+    for (const dir of [built.app, host]) {
+      const files = jsFiles(dir);
+      expect(files.length).toBeGreaterThan(0);
+      for (const file of files) expect(readFileSync(join(dir, file), 'utf8'), `${dir}/${file}`).not.toContain('Lit is in dev mode');
+    }
+  });
+
   it('keeps zod jitless in the library build when the package root is imported in Node', async () => {
     // A fresh Node process: zod's global config (kept on globalThis) is empty until the library's config module runs.
     const script = `await import(${JSON.stringify(pathToFileURL(join(built.dist, 'index.js')).href)}); console.log(JSON.stringify(globalThis.__zod_globalConfig ?? null));`;
