@@ -6,6 +6,7 @@ import { dirname } from 'node:path';
 import {
   BUILTIN_INSTRUMENTS,
   builtinDefinition,
+  builtinDefinitionAt,
   compileInstrument,
   loadInstrument,
   type CompiledInstrument,
@@ -74,9 +75,11 @@ export function instrumentResolver(extra?: CompiledInstrument) {
   return (id: string, version: string): Promise<CompiledInstrument | undefined> => {
     if (extra && extra.id === id && extra.version === version) return Promise.resolve(extra);
     if (!BUILTIN_INSTRUMENTS.includes(id)) return Promise.resolve(undefined);
-    let loading = cache.get(id);
-    if (!loading) cache.set(id, (loading = builtinDefinition(id).then(loadInstrument)));
-    return loading.then((instrument) => (instrument?.version === version ? instrument : undefined));
+    // The version each record names, current or archived: never another version of the same instrument.
+    const key = `${id}@${version}`;
+    let loading = cache.get(key);
+    if (!loading) cache.set(key, (loading = builtinDefinitionAt(id, version).then((doc) => (doc === undefined ? undefined : loadInstrument(doc)))));
+    return loading;
   };
 }
 

@@ -15,6 +15,31 @@ const LOADERS: Record<string, () => Promise<{ default: unknown }>> = {
 
 export const BUILTIN_INSTRUMENTS: readonly string[] = Object.keys(LOADERS);
 
+/**
+ * Earlier versions of the shipped instruments, by `id@version`. An interview always resumes on the version it was taken
+ * with, so a release that changes an instrument keeps its previous file: copy `instruments/<id>/<id>.json` to
+ * `instruments/<id>/archive/<version>.json` before editing it, and add its line here. Every instrument is still at
+ * its first release, so the archive is empty.
+ */
+const ARCHIVE: Record<string, () => Promise<{ default: unknown }>> = {};
+
+/** The raw document of `id` at `version` (the current file, or the archived one), or undefined if this build has no copy. */
+async function versionedDocument(id: string, version: string): Promise<unknown | undefined> {
+  const archived = ARCHIVE[`${id}@${version}`];
+  if (archived) return (await archived()).default;
+  const current = LOADERS[id] ? ((await LOADERS[id]()).default as { version?: unknown }) : undefined;
+  return current?.version === version ? current : undefined;
+}
+
+/**
+ * The definition of a shipped instrument at an exact version, for resuming and checking records taken with it; undefined
+ * when this build has no copy of that version (the caller says so rather than using another version).
+ */
+export async function builtinDefinitionAt(id: string, version: string): Promise<unknown | undefined> {
+  const doc = await versionedDocument(id, version);
+  return doc === undefined ? undefined : resolveEmbeds(doc, builtinDocument, validateInstrument);
+}
+
 /** The raw definition document of a shipped instrument, exactly as in its file. */
 async function builtinDocument(id: string): Promise<unknown> {
   const load = LOADERS[id];

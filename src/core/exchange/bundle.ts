@@ -1,5 +1,5 @@
 // JSON bundles: the lossless, versioned backup and exchange format; export, parse and check, merge, and atomic import.
-import { builtinDefinition, BUILTIN_INSTRUMENTS } from '../definition/builtin.js';
+import { builtinDefinitionAt, BUILTIN_INSTRUMENTS } from '../definition/builtin.js';
 import { checkAnswer, type CompiledInstrument } from '../definition/compiled.js';
 import { loadInstrument } from '../definition/load.js';
 import { formatPath, type DefinitionProblem } from '../definition/problems.js';
@@ -368,15 +368,15 @@ export async function checkBundle(doc: unknown, options: CheckOptions = {}): Pro
   return problems.length ? { ok: false, problems: capped(problems) } : { ok: true, bundle };
 }
 
-const builtinCache = new Map<string, Promise<CompiledInstrument>>();
+const builtinCache = new Map<string, Promise<CompiledInstrument | undefined>>();
 
-/** The default resolver: a shipped instrument, when the bundle names its current version. */
+/** The default resolver: a shipped instrument at the version the bundle names (current or archived). */
 async function builtinInstrument(id: string, version: string): Promise<CompiledInstrument | undefined> {
   if (!BUILTIN_INSTRUMENTS.includes(id)) return undefined;
-  let loading = builtinCache.get(id);
-  if (!loading) builtinCache.set(id, (loading = builtinDefinition(id).then(loadInstrument)));
-  const instrument = await loading;
-  return instrument.version === version ? instrument : undefined;
+  const key = `${id}@${version}`;
+  let loading = builtinCache.get(key);
+  if (!loading) builtinCache.set(key, (loading = builtinDefinitionAt(id, version).then((doc) => (doc === undefined ? undefined : loadInstrument(doc)))));
+  return loading;
 }
 
 /** Where each key first occurs, reporting later occurrences. */

@@ -3,7 +3,7 @@ import { ContextProvider } from '@lit/context';
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { unsafeStatic, html as staticHtml } from 'lit/static-html.js';
-import { builtinDefinition } from '../../core/definition/builtin.js';
+import { builtinDefinition, builtinDefinitionAt } from '../../core/definition/builtin.js';
 import { formatAnswer, parseAnswer, type CompiledInstrument } from '../../core/definition/compiled.js';
 import { resolveDefinition } from '../../core/definition/load.js';
 import { compileWithOverlays } from '../../core/definition/overlay.js';
@@ -236,8 +236,20 @@ export class AsiInterview extends LitElement {
   /** The instrument given, or else the built-in one the interview record names (resuming by id alone). */
   private async resolveInstrument(record?: InterviewRecord): Promise<CompiledInstrument> {
     const source = this.instrument || record?.instrumentId || '';
-    if (isCompiled(source)) return source;
-    const doc = typeof source === 'string' ? await builtinDefinition(source) : source;
+    const given = isCompiled(source) ? source : await this.compile(typeof source === 'string' ? await builtinDefinition(source) : source);
+    if (!record || (given.id === record.instrumentId && given.version === record.instrumentVersion)) return given;
+    // A record resumes on the version it was taken with, even after a newer one is installed.
+    const taken = `${record.instrumentId}@${record.instrumentVersion}`;
+    const doc = await builtinDefinitionAt(record.instrumentId, record.instrumentVersion);
+    if (doc === undefined) {
+      throw new DefinitionError([
+        { path: '', message: `Interview ${record.id} was taken with ${taken}, which this app does not have (it has ${given.id}@${given.version}); it must be resumed on ${taken}` },
+      ]);
+    }
+    return this.compile(doc);
+  }
+
+  private async compile(doc: unknown): Promise<CompiledInstrument> {
     // A host's own definition may embed a built-in one (as DOK embeds AUDIT).
     const result = await resolveDefinition(doc, builtinDefinition);
     if (!result.ok) throw new DefinitionError(result.problems);
