@@ -328,7 +328,8 @@ describe('IndexedDB store in Chromium', () => {
       expect(error).to.be.instanceOf(StorageError);
       expect((error as StorageError).code).to.equal('blocked');
       expect((error as StorageError).message).to.equal('Close other tabs of this app to finish upgrading the database');
-      expect(waited >= 1900 && waited < 4000).to.be.true;
+      // It gives up rather than hanging; the upper bound is loose because timers run late on a loaded machine.
+      expect(waited >= 1900 && waited < 15000).to.be.true;
       stubborn.close();
     });
   });

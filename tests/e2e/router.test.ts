@@ -65,6 +65,16 @@ async function registerClient(page: Page, code: string, then?: string): Promise<
 
 /** Waits until the evaluation elements are loaded: then every route that awaited them has resumed. */
 async function evaluationLoaded(page: Page): Promise<void> {
+  // Loaded here too: a stale route may have given up before it asked for them (it checks after every await), and one
+  // that did ask resumes once they are in.
+  // (A module script tag, since vitest would rewrite an import() inside page.evaluate; the page requires Trusted Types.)
+  await page.evaluate((url) => {
+    const policy = (window as unknown as { trustedTypes: { createPolicy(n: string, p: object): { createScriptURL(s: string): string } } }).trustedTypes.createPolicy('router-test', { createScriptURL: (s: string) => s });
+    const script = document.createElement('script');
+    script.type = 'module';
+    script.src = policy.createScriptURL(url);
+    document.head.append(script);
+  }, `/@fs${process.cwd()}/src/elements/define-evaluation.ts`);
   await page.waitForFunction(() => customElements.get('asi-data-exchange') && customElements.get('asi-comparison'), undefined, { timeout: 30_000 });
   // One more turn of the event loop and a frame, so that anything resumed by that import has drawn.
   await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0))));
