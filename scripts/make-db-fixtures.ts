@@ -17,6 +17,7 @@ import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { waitFor } from 'xstate';
 import { DEMO_ANSWERS } from '../tests/fixtures/demo-answers.js';
+import { mulberry32 } from '../src/core/simulation/random.js';
 import { dumpDatabase, rawToFixture, type DbFixture, type RawDatabase } from '../tests/fixtures/db/fixture-db.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -28,18 +29,6 @@ export const TEST_PASSPHRASE = 'test-fixture-passphrase-not-secret';
 
 // ---- determinism ----------------------------------------------------------------------------------------------------
 
-/** mulberry32: a small seeded PRNG, enough to make ids and bytes repeatable (not for anything secret). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const RealDate = Date;
 /**
  * The virtual clock and id stream, reset before each database. The clock stands still until the script moves it on
@@ -47,13 +36,13 @@ const RealDate = Date;
  * session coalesces its snapshot writes, and how many it makes depends on when crypto work on other threads
  * finishes), so a clock that moved on each reading would make every later timestamp depend on that.
  */
-const streams = { now: 0, uuid: prng(1) };
-let bytes = prng(2);
+const streams = { now: 0, uuid: mulberry32(1) };
+let bytes = mulberry32(2);
 
 function resetStreams(seed: number): void {
   streams.now = RealDate.UTC(2026, 2, 14, 8, 30, 0); // 14 March 2026, 09:30 in Stockholm
-  streams.uuid = prng(seed);
-  bytes = prng(seed + 1000);
+  streams.uuid = mulberry32(seed);
+  bytes = mulberry32(seed + 1000);
 }
 
 /** One step of the interview: 7 s, about the time an answer takes. */
@@ -293,7 +282,7 @@ async function makeV2(force: boolean): Promise<void> {
       // Turning encryption on makes ids of its own (key and slot): keep them off the data's id stream, so the
       // records written after it get the same ids as in the plain fixture.
       const ids = streams.uuid;
-      streams.uuid = prng(303);
+      streams.uuid = mulberry32(303);
       await store.enableEncryption(TEST_PASSPHRASE);
       streams.uuid = ids;
     });

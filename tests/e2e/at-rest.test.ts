@@ -9,7 +9,7 @@ import type { ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtinDefinition, loadInstrument } from '../../src/core/definition/index.js';
 import { answerCurrent, position, tabTo, waitForInterview } from './app-harness.js';
-import { KilledBrowser, startAppServer, typicalAsiAnswer } from './kill-harness.js';
+import { KilledBrowser, startAppServer, startAsiGrund, typicalAsiAnswer } from './kill-harness.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** The very module the app imports (Vite serves files outside the app's root under /@fs/), so this is the app's own store. */
@@ -145,23 +145,7 @@ async function writeCanaries(page: Page, problems: string[], canaries: Canaries)
       const shown = problems.length ? problems.join('\n') : 'no page error or failed request';
       throw new Error(`The app showed no client form: ${error.message}\n${shown}`);
     });
-  await tabTo(page, (f) => f === 'input[name=code]');
-  await page.keyboard.type(canaries.code);
-  await page.keyboard.press('Enter');
-  await page.waitForURL(/#\/client\/[^/]+$/, { timeout: WAIT_MS });
-  await page.waitForFunction(() => document.querySelector('asi-client-rounds')?.shadowRoot?.querySelector('select[name=instrument] option[value=asi]'), undefined, {
-    timeout: WAIT_MS,
-  });
-  await tabTo(page, (f) => f.startsWith('select[name=instrument]'));
-  await page.keyboard.press('ArrowDown'); // ASI is the second instrument
-  await page.waitForFunction(() => document.querySelector('asi-client-rounds')?.shadowRoot?.querySelector('select[name=round] option[value=grund]'), undefined, {
-    timeout: WAIT_MS,
-  });
-  await tabTo(page, (f) => f.startsWith('button:Starta'));
-  await page.keyboard.press('Enter');
-  await page.waitForURL(/#\/client\/[^/]+\/interview\/[^/]+$/, { timeout: WAIT_MS });
-  await waitForInterview(page);
-  const [, clientId, interviewId] = /#\/client\/([^/]+)\/interview\/([^/]+)$/.exec(page.url())!;
+  const { clientId, interviewId } = await startAsiGrund(page, undefined, canaries.code);
 
   // G4 … G9 with ordinary answers, then the free-text item G11 with the first canary.
   for (let i = 0; i < 10 && (await position(page)) !== 'G11'; i++) await answerCurrent(page, typed);

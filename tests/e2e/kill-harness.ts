@@ -415,11 +415,12 @@ export class KillRun {
 }
 
 /** Registers a client and starts ASI Grund from the keyboard, as asi.test does; returns the ids the URL then names. */
-async function startAsiGrund(page: Page, baseUrl: string): Promise<{ clientId: string; interviewId: string }> {
-  await page.goto(baseUrl);
+/** From the app's client list (already loaded, or at `baseUrl`), by keyboard: a new client with `code`, then ASI Grund. */
+export async function startAsiGrund(page: Page, baseUrl: string | undefined, code = 'KILL-01'): Promise<{ clientId: string; interviewId: string }> {
+  if (baseUrl !== undefined) await page.goto(baseUrl);
   await page.waitForFunction(() => document.querySelector('asi-client-list')?.shadowRoot?.querySelector('input[name=code]'), undefined, { timeout: WAIT_MS });
   await tabTo(page, (f) => f === 'input[name=code]');
-  await page.keyboard.type('KILL-01');
+  await page.keyboard.type(code);
   await page.keyboard.press('Enter');
   await page.waitForURL(/#\/client\/[^/]+$/, { timeout: WAIT_MS });
   await page.waitForFunction(() => document.querySelector('asi-client-rounds')?.shadowRoot?.querySelector('select[name=instrument] option[value=asi]'), undefined, {
