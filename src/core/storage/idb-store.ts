@@ -195,6 +195,21 @@ async function inWriteTx<Names extends Store[], T>(
   }
 }
 
+/**
+ * Audit events as stored, appended to their interviews' chains (`tips`, advanced in place): in an encrypted store each
+ * gets its place in the chain and its keyed link and is sealed; in a plaintext one it is stored as it is.
+ */
+async function eventsAtRest(codec: RecordCodec, events: readonly AuditEvent[], tips: Map<string, ChainTip>): Promise<StoredEvent[]> {
+  const out: StoredEvent[] = [];
+  for (const event of events) {
+    const tip = tips.get(event.interviewId) ?? EMPTY_TIP;
+    const link = codec.link ? await codec.link(tip.link ?? '', linkContent(event)) : undefined;
+    tips.set(event.interviewId, { count: tip.count + 1, hash: event.hash, ...(link !== undefined ? { link } : {}) });
+    out.push(link === undefined ? event : await codec.encode('audit', { ...event, n: tip.count, link }));
+  }
+  return out;
+}
+
 const publicInterview = ({ chain: _chain, rev: _rev, ...record }: StoredInterview): InterviewRecord => record;
 const publicEvent = ({ n: _n, link: _link, ...event }: StoredEvent): AuditEvent => event;
 
@@ -392,32 +407,16 @@ export class IdbInterviewStore implements InterviewStore {
 
   /** Seals every record read for the migration to encryption; audit events get their place and keyed link. */
   private async sealAll(codec: RecordCodec, names: readonly RecordStore[], before: Record<string, unknown>[][]): Promise<unknown[][]> {
-    const out: unknown[][] = [];
+    // Events first (they keep their `seq`, so each replaces itself): the interviews' chain tips then gain the keyed link.
     const tips = new Map<string, ChainTip>();
-    for (const [i, name] of names.entries()) {
-      const records = before[i]!;
-      if (name === 'audit') {
-        const sealedEvents: unknown[] = [];
-        for (const event of records as unknown as StoredEvent[]) {
-          const tip = tips.get(event.interviewId) ?? EMPTY_TIP;
-          const link = await codec.link!(tip.link ?? '', linkContent(publicEvent(event)));
-          tips.set(event.interviewId, { count: tip.count + 1, hash: event.hash, link });
-          sealedEvents.push(await codec.encode('audit', { ...event, n: tip.count, link }));
-        }
-        out.push(sealedEvents);
-      } else out.push([]);
-    }
-    // Interviews after the events: their chain tips gain the keyed link.
-    for (const [i, name] of names.entries()) {
-      if (name === 'audit') continue;
-      const records = before[i]!;
-      out[i] = await Promise.all(
-        records.map((r) =>
-          codec.encode(name, name === 'interviews' ? { ...r, chain: tips.get(r.id as string) ?? EMPTY_TIP, rev: ((r.rev as number) ?? 0) + 1 } : r),
-        ),
-      );
-    }
-    return out;
+    const events = await eventsAtRest(codec, before[names.indexOf('audit')] as unknown as AuditEvent[], tips);
+    return Promise.all(
+      names.map((name, i) => {
+        if (name === 'audit') return events;
+        const bump = (r: Record<string, unknown>) => ({ ...r, chain: tips.get(r.id as string) ?? EMPTY_TIP, rev: ((r.rev as number) ?? 0) + 1 });
+        return Promise.all(before[i]!.map((r) => codec.encode(name, name === 'interviews' ? bump(r) : r)));
+      }),
+    );
   }
 
   /** Another passphrase slot (a second staff member, a recovery passphrase); needs a passphrase that opens the key. */
@@ -531,16 +530,9 @@ export class IdbInterviewStore implements InterviewStore {
     const tip = extra?.tip ?? chain ?? (await this.tipFromLog(db, codec, interviewId));
     const events = await sealEvents(plan.drafts, tip.hash);
 
-    let link = tip.link ?? '';
-    const eventsAtRest: StoredEvent[] = [];
-    for (const [i, event] of events.entries()) {
-      if (!codec.link) eventsAtRest.push(event);
-      else {
-        link = await codec.link(link, linkContent(event));
-        eventsAtRest.push(await codec.encode('audit', { ...event, n: tip.count + i, link }));
-      }
-    }
-    const nextTip: ChainTip = { count: tip.count + events.length, hash: events.at(-1)?.hash ?? tip.hash, ...(codec.link ? { link } : {}) };
+    const tips = new Map([[interviewId, tip]]);
+    const newEvents = await eventsAtRest(codec, events, tips);
+    const nextTip = tips.get(interviewId)!;
     const record: InterviewRecord = { ...interview, ...plan.patch };
     const interviewAtRest = await codec.encode('interviews', { ...record, chain: nextTip, rev: rev + 1 });
     const puts = await Promise.all(plan.puts.map((a) => codec.encode('answers', a)));
@@ -552,7 +544,7 @@ export class IdbInterviewStore implements InterviewStore {
       await this.checkSettings(tx as never, codec);
       for (const answer of puts) await tx.objectStore('answers').put(answer);
       for (const itemId of plan.deletes) await tx.objectStore('answers').delete([interviewId, itemId]);
-      for (const event of eventsAtRest) await tx.objectStore('audit').add(event);
+      for (const event of newEvents) await tx.objectStore('audit').add(event);
       await tx.objectStore('interviews').put(interviewAtRest);
       return record;
     });
@@ -741,13 +733,7 @@ export class IdbInterviewStore implements InterviewStore {
         for (const id of chained) tips.set(id, stored.get(id)?.chain ?? (stored.has(id) ? await this.tipFromLog(db, codec, id) : EMPTY_TIP));
         checkImportedChains(records.audit, new Map([...tips].map(([id, tip]) => [id, tip.hash])));
 
-        const eventsAtRest: StoredEvent[] = [];
-        for (const event of records.audit.map(withoutSeq)) {
-          const tip = tips.get(event.interviewId) ?? EMPTY_TIP;
-          const link = codec.link ? await codec.link(tip.link ?? '', linkContent(event)) : undefined;
-          tips.set(event.interviewId, { count: tip.count + 1, hash: event.hash, ...(link !== undefined ? { link } : {}) });
-          eventsAtRest.push(link === undefined ? event : await codec.encode('audit', { ...event, n: tip.count, link }));
-        }
+        const events = await eventsAtRest(codec, records.audit.map(withoutSeq), tips);
         // Every interview whose chain grew, imported or stored, is written with its new tip.
         const interviews = new Map<string, StoredInterview>();
         for (const id of chained) {
@@ -806,7 +792,7 @@ export class IdbInterviewStore implements InterviewStore {
             const { itemId, interviewId } = records.answers[k]!;
             await write(add ? tx.objectStore('answers').add(a) : tx.objectStore('answers').put(a), () => `The answer to ${itemId} in interview ${interviewId}`);
           }
-          for (const e of eventsAtRest) await tx.objectStore('audit').add(e);
+          for (const e of events) await tx.objectStore('audit').add(e);
           for (const [k, x] of scores.entries()) {
             const { scoreId, interviewId } = records.scores[k]!;
             await write(add ? tx.objectStore('scores').add(x) : tx.objectStore('scores').put(x), () => `Score ${scoreId} of interview ${interviewId}`);
