@@ -10,3 +10,5 @@ export * from './core/exchange/index.js';
 export { createMemoryStore } from './core/storage/memory-store.js';
 export { nowWithOffset, verifyChain } from './core/storage/audit-chain.js';
 export { MAX_SIMULATED_CLIENTS, simulateBundle, type SimulateOptions } from './core/simulation/simulate.js';
+export * from './core/protection/index.js';
+export { checkInterview, foldAnswers, describeProblem, type IntegrityProblem, type IntegrityReport } from './core/storage/integrity.js';
