@@ -343,6 +343,8 @@ const STRINGS = {
   idleSaved: { sv: 'Appen låses efter {minutes} minuter utan aktivitet.', en: 'The app locks after {minutes} minutes without activity.' },
   idleInvalid: { sv: 'Ange ett helt antal minuter mellan 1 och 240.', en: 'Enter a whole number of minutes from 1 to 240.' },
   passphrases: { sv: 'Lösenfraser som låser upp', en: 'Passphrases that unlock' },
+  slotUnit: { sv: 'Enhetens lösenfras', en: 'The unit’s passphrase' },
+  slotExtra: { sv: 'Extra lösenfras', en: 'Extra passphrase' },
   passphraseNew: { sv: 'Ny lösenfras', en: 'New passphrase' },
   passphraseCurrent: { sv: 'En lösenfras som redan gäller', en: 'A passphrase that already works' },
   passphraseAdd: { sv: 'Lägg till en lösenfras', en: 'Add a passphrase' },

@@ -303,6 +303,8 @@ export class IdbInterviewStore implements InterviewStore {
       try {
         return await op(db);
       } catch (error) {
+        // A passphrase that is wrong or too short is the caller's to show as such, not a storage failure.
+        if (error instanceof ProtectionError && error.code !== 'integrity' && error.code !== 'locked') throw error;
         const lost = (error as { name?: unknown } | null)?.name === 'InvalidStateError' || this.db !== db;
         if (!lost) throw toStorageError(error);
         this.forget(db);

@@ -224,6 +224,11 @@ export class AsiProtection extends LitElement {
     if (changed.has('open') && this.open) this.renderRoot.querySelector<HTMLInputElement>(`form[data-form=${this.open}] input`)?.focus();
   }
 
+  /** The labels the app gives slots itself are shown in the UI's language; a unit's own labels as typed. */
+  private slotLabel(label: string): string {
+    return label === 'unit' ? t(this.lang, 'slotUnit') : label === 'extra' ? t(this.lang, 'slotExtra') : label;
+  }
+
   private passwordField(name: string, label: string, autocomplete: string) {
     return html`<label>${label} <input type="password" name=${name} autocomplete=${autocomplete} required ?disabled=${this.busy} /></label>`;
   }
@@ -270,7 +275,7 @@ export class AsiProtection extends LitElement {
       </form>
       <h3>${t(lang, 'passphrases')}</h3>
       <ul>
-        ${this.slots.map((s) => html`<li>${s.label} (${s.createdAt.slice(0, 10)})</li>`)}
+        ${this.slots.map((s) => html`<li>${this.slotLabel(s.label)} (${s.createdAt.slice(0, 10)})</li>`)}
       </ul>
       <div class="buttons">
         <button aria-expanded=${String(this.open === 'add')} @click=${() => (this.open = this.open === 'add' ? null : 'add')}>${t(lang, 'passphraseAdd')}</button>
