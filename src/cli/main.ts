@@ -8,8 +8,9 @@ import { scoreCommand } from './score.js';
 import { simulateCommand } from './simulate.js';
 import { validateCommand } from './validate.js';
 import { verifyCommand } from './verify.js';
+import { syncCommand } from './sync.js';
 
-const COMMANDS: readonly Command[] = [validateCommand, scoreCommand, simulateCommand, exportCommand, reportCommand, verifyCommand, schemaCommand];
+const COMMANDS: readonly Command[] = [validateCommand, scoreCommand, simulateCommand, exportCommand, reportCommand, verifyCommand, syncCommand, schemaCommand];
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
