@@ -1,7 +1,6 @@
 // The sync command: set up a unit's CouchDB database, push bundles into it, pull its records as a bundle.
-import { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, checkBundle, exportBundle, importBundle, type Bundle } from '../core/exchange/bundle.js';
+import { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, checkBundle, type Bundle } from '../core/exchange/bundle.js';
 import { nowWithOffset } from '../core/storage/audit-chain.js';
-import { createMemoryStore } from '../core/storage/memory-store.js';
 import { DESIGN_DOC } from '../core/sync/design.js';
 import { fromDocuments, toDocuments, type UnitDoc } from '../core/sync/documents.js';
 import { instrumentResolver, loadBundles, openOutput, passphraseOption, writeBundle } from './bundles.js';
@@ -116,17 +115,15 @@ async function pull(couch: Couch, args: string[]): Promise<number> {
   }
   const { records, problems } = fromDocuments(docs);
   if (problems.length) throw new InputError(`${couch.url} holds documents this version cannot read:\n  ${problems.slice(0, 10).join('\n  ')}`);
-  // Through the bundle check and a memory store, so a pulled bundle is exactly as valid as any other.
+  // Through the bundle check, so a pulled bundle is exactly as valid as any other (its audit events by interview).
   const pulled: Bundle = { format: BUNDLE_FORMAT, formatVersion: BUNDLE_FORMAT_VERSION, exportedAt: nowWithOffset(), instruments: instrumentsOf(records.interviews), ...records };
   const checked = await checkBundle(pulled, { resolveInstrument: instrumentResolver() });
   if (!checked.ok) {
     const lines = checked.problems.slice(0, 10).map((p) => `  ${p.path}: ${p.message}`);
     throw new InputError(`${couch.url} holds records that are not a valid bundle:\n${lines.join('\n')}`);
   }
-  const store = createMemoryStore();
-  await importBundle(store, checked.bundle, { resolveInstrument: instrumentResolver() });
   const out = await openOutput(values.out);
-  await writeBundle(out, await exportBundle(store));
+  await writeBundle(out, checked.bundle);
   await out.close();
   return 0;
 }
