@@ -1,14 +1,12 @@
 // Crash while turning encryption on (issue 9): the v2 plaintext fixture grown to tens of thousands of records in Chromium, the browser's process group SIGKILLed while enableEncryption runs, relaunched: wholly plaintext or wholly encrypted, never a mix.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { createServer, type Plugin, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProtectionHeader } from '../../src/core/protection/unit-key.js';
 import type { DbFixture } from '../fixtures/db/fixture-db.js';
-import { KilledBrowser } from './kill-harness.js';
+import { crashPage, type Signals } from './crash-page.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** Handed to the page as text (playwright's argument types cannot follow the fixture's record type). */
@@ -57,91 +55,17 @@ import * as codec from '/src/core/storage/codec.ts';
 window.__encryptModules = { fixtures, store, unitKey, codec };
 </script></body></html>`;
 
-function blankPage(): Plugin {
-  return {
-    name: 'encrypt-crash-blank-page',
-    configureServer(server) {
-      server.middlewares.use((req, res, next) => {
-        if (req.url !== '/') return next();
-        res.setHeader('Content-Type', 'text/html; charset=utf-8');
-        res.end(PAGE);
-      });
-    },
-  };
-}
-
-let server: ViteDevServer | undefined;
-let baseUrl = '';
-// Its own dependency cache: the app's servers of other tests (and people) use node_modules/.vite.
-const cacheDir = mkdtempSync(join(tmpdir(), 'asi-encrypt-vite-'));
-const browsers: KilledBrowser[] = [];
-/** A Chromium on a new persistent profile for one test: a test that fails midway cannot leave its browser to the next. */
-function newBrowser(): KilledBrowser {
-  browsers.push(new KilledBrowser(mkdtempSync(join(tmpdir(), 'asi-encrypt-crash-'))));
-  return browsers.at(-1)!;
-}
-
-beforeAll(async () => {
-  server = await createServer({
-    configFile: false,
-    root: repo,
-    cacheDir,
-    appType: 'custom',
-    plugins: [blankPage()],
-    // idb bundled up front: discovered on first import, it would make Vite reload the page mid-test.
-    optimizeDeps: { include: ['idb'], noDiscovery: true },
-    server: { host: '127.0.0.1', port: 0, strictPort: false, watch: null, hmr: false },
-    logLevel: 'error',
-  });
-  await server.listen();
-  const address = server.httpServer!.address();
-  if (!address || typeof address === 'string') throw new Error('Vite did not listen on a TCP port');
-  baseUrl = `http://127.0.0.1:${address.port}/`;
-});
-
-afterAll(async () => {
-  // Also after a failure or a timeout: no Chromium group, server or temp directory is left behind.
-  for (const chrome of browsers) {
-    await chrome.kill().catch(() => undefined);
-    rmSync(chrome.profile, { recursive: true, force: true });
-  }
-  await server?.close().catch(() => undefined);
-  rmSync(cacheDir, { recursive: true, force: true });
-});
-
+const harness = crashPage({ name: 'encrypt-crash', html: PAGE, binding: '__encrypt', ready: '__encryptModules' });
+beforeAll(() => harness.start());
+afterAll(() => harness.stop());
+const newBrowser = () => harness.newBrowser();
 /**
  * What the page reports through the binding `__encrypt`, as "<what>:<database>": 'started' just before
  * enableEncryption is called, 'writing' when it opens its readwrite transaction, 'committed' at that transaction's
  * complete event, 'done' when enableEncryption resolved; 'failed:<database>: <error>' if it rejected. Times are when
  * Node received them (a few milliseconds after the page sent them).
  */
-interface Signals {
-  next(what: string): Promise<number>;
-  seen: Map<string, number>;
-}
-
-async function openPage(page: Page): Promise<Signals> {
-  const seen = new Map<string, number>();
-  const waiting = new Map<string, { ok(at: number): void; fail(error: Error): void }>();
-  await page.exposeBinding('__encrypt', (_source, what: string) => {
-    const at = Date.now();
-    seen.set(what, at);
-    // A failed encryption fails the wait at once, with the page's error, rather than timing out.
-    if (what.startsWith('failed:')) for (const w of waiting.values()) w.fail(new Error(`The page reported ${what}`));
-    waiting.get(what)?.ok(at);
-  });
-  await page.goto(baseUrl);
-  await page.waitForFunction(() => window.__encryptModules !== undefined, undefined, { timeout: WAIT_MS });
-  return {
-    seen,
-    next: (what) =>
-      new Promise((ok, fail) => {
-        if (seen.has(what)) return ok(seen.get(what)!);
-        const timer = setTimeout(() => fail(new Error(`The page never signalled "${what}"`)), WAIT_MS);
-        waiting.set(what, { ok: (at) => (clearTimeout(timer), ok(at)), fail: (error) => (clearTimeout(timer), fail(error)) });
-      }),
-  };
-}
+const openPage = (page: Page): Promise<Signals> => harness.openPage(page);
 
 /** Writes the v2 plaintext fixture, grown to `copies` times its interviews, into a new database `name`; returns its record count. */
 function loadV2(page: Page, name: string, copies = COPIES): Promise<number> {

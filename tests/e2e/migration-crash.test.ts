@@ -1,13 +1,11 @@
 // Crash mid-migration (reliability item 13): the v1 fixture grown to thousands of records in Chromium, the browser's process group SIGKILLed while the upgrade to v2 runs, relaunched: wholly old or wholly new, never a mix.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { createServer, type Plugin, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbFixture, MigrationVerdict } from '../fixtures/db/fixture-db.js';
-import { KilledBrowser } from './kill-harness.js';
+import { crashPage, type Signals } from './crash-page.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** Handed to the page as text (playwright's argument types cannot follow the fixture's record type). */
@@ -42,90 +40,15 @@ import * as store from '/src/core/storage/idb-store.ts';
 window.__migrationModules = { fixtures, store };
 </script></body></html>`;
 
-function blankPage(): Plugin {
-  return {
-    name: 'migration-crash-blank-page',
-    configureServer(server) {
-      server.middlewares.use((req, res, next) => {
-        if (req.url !== '/') return next();
-        res.setHeader('Content-Type', 'text/html; charset=utf-8');
-        res.end(PAGE);
-      });
-    },
-  };
-}
-
-let server: ViteDevServer | undefined;
-let baseUrl = '';
-// Its own dependency cache: the app's servers of other tests (and people) use node_modules/.vite.
-const cacheDir = mkdtempSync(join(tmpdir(), 'asi-migration-vite-'));
-const browsers: KilledBrowser[] = [];
-/** A Chromium on a new persistent profile for one test: a test that fails midway cannot leave its browser to the next. */
-function newBrowser(): KilledBrowser {
-  browsers.push(new KilledBrowser(mkdtempSync(join(tmpdir(), 'asi-migration-crash-'))));
-  return browsers.at(-1)!;
-}
-
-beforeAll(async () => {
-  server = await createServer({
-    configFile: false,
-    root: repo,
-    cacheDir,
-    appType: 'custom',
-    plugins: [blankPage()],
-    // idb bundled up front: discovered on first import, it would make Vite reload the page mid-test.
-    optimizeDeps: { include: ['idb'], noDiscovery: true },
-    server: { host: '127.0.0.1', port: 0, strictPort: false, watch: null, hmr: false },
-    logLevel: 'error',
-  });
-  await server.listen();
-  const address = server.httpServer!.address();
-  if (!address || typeof address === 'string') throw new Error('Vite did not listen on a TCP port');
-  baseUrl = `http://127.0.0.1:${address.port}/`;
-});
-
-afterAll(async () => {
-  // Also after a failure or a timeout: no Chromium group, server or temp directory is left behind.
-  for (const chrome of browsers) {
-    await chrome.kill().catch(() => undefined);
-    rmSync(chrome.profile, { recursive: true, force: true });
-  }
-  await server?.close().catch(() => undefined);
-  rmSync(cacheDir, { recursive: true, force: true });
-});
-
+const harness = crashPage({ name: 'migration-crash', html: PAGE, binding: '__migration', ready: '__migrationModules' });
+beforeAll(() => harness.start());
+afterAll(() => harness.stop());
+const newBrowser = () => harness.newBrowser();
 /**
  * What the page reports through the binding `__migration`, as "<what>:<database>": 'started' at upgradeneeded and
  * 'done' when the store opened (named per database, so one upgrade's signals are never taken for another's).
  */
-interface Signals {
-  next(what: string): Promise<number>;
-  seen: Map<string, number>;
-}
-
-/** Opens the blank page with the `__migration` binding, so the page can tell the test the moment its upgrade starts. */
-async function openPage(page: Page): Promise<Signals> {
-  const seen = new Map<string, number>();
-  const waiting = new Map<string, { ok(at: number): void; fail(error: Error): void }>();
-  await page.exposeBinding('__migration', (_source, what: string) => {
-    const at = Date.now();
-    seen.set(what, at);
-    // A store that failed to open fails the wait at once, with the page's error, rather than timing out.
-    if (what.startsWith('failed:')) for (const w of waiting.values()) w.fail(new Error(`The page reported ${what}`));
-    waiting.get(what)?.ok(at);
-  });
-  await page.goto(baseUrl);
-  await page.waitForFunction(() => window.__migrationModules !== undefined, undefined, { timeout: WAIT_MS });
-  return {
-    seen,
-    next: (what) =>
-      new Promise((ok, fail) => {
-        if (seen.has(what)) return ok(seen.get(what)!);
-        const timer = setTimeout(() => fail(new Error(`The page never signalled "${what}"`)), WAIT_MS);
-        waiting.set(what, { ok: (at) => (clearTimeout(timer), ok(at)), fail: (error) => (clearTimeout(timer), fail(error)) });
-      }),
-  };
-}
+const openPage = (page: Page): Promise<Signals> => harness.openPage(page);
 
 /** Writes the v1 fixture, grown to COPIES times its interviews, into a new v1 database `name`; returns its record count. */
 function loadV1(page: Page, name: string): Promise<number> {
