@@ -9,7 +9,7 @@ import type { ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtinDefinition, loadInstrument } from '../../src/core/definition/index.js';
 import { answerCurrent, position, tabTo, waitForInterview } from './app-harness.js';
-import { KilledBrowser, startAppServer, startAsiGrund, typicalAsiAnswer } from './kill-harness.js';
+import { KilledBrowser, liveInGroup, startAppServer, startAsiGrund, typicalAsiAnswer } from './kill-harness.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** The very module the app imports (Vite serves files outside the app's root under /@fs/), so this is the app's own store. */
@@ -59,22 +59,6 @@ function searchIndexedDb(profile: string, canaries: string[]): Found {
     }
   }
   return found;
-}
-
-/** Live (not zombie) processes of a process group, from /proc. */
-function liveInGroup(pgid: number): number[] {
-  const live: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(pgrp) === pgid && state !== 'Z' && state !== 'X') live.push(Number(name));
-    } catch {
-      // It ended while we looked.
-    }
-  }
-  return live;
 }
 
 /**

@@ -168,7 +168,7 @@ export async function startAppServer(): Promise<{ server: ViteDevServer; baseUrl
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Live (not zombie) processes in a process group, from /proc. */
-function liveInGroup(pgid: number): number[] {
+export function liveInGroup(pgid: number): number[] {
   const live: number[] = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
