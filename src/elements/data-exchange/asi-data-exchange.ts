@@ -17,6 +17,7 @@ import { nowWithOffset } from '../../core/storage/audit-chain.js';
 import { simulateBundle } from '../../core/simulation/simulate.js';
 import { defaultStore } from '../default-store.js';
 import { downloadText } from '../download.js';
+import { formStyles } from '../form.styles.js';
 import { errorMessage, integrityLine, t } from '../i18n.js';
 
 export interface AsiImportDetail {
@@ -38,58 +39,30 @@ declare global {
  * @csspart export @csspart import
  */
 export class AsiDataExchange extends LitElement {
-  static override styles = css`
-    :host {
-      display: block;
-      font-family: var(--asi-font-family, system-ui, sans-serif);
-      color: var(--asi-text-color, #111827);
-    }
-    section {
-      margin-block-end: 1.5rem;
-    }
-    .buttons {
-      display: flex;
-      flex-wrap: wrap;
-      gap: 0.5rem;
-    }
-    button,
-    input {
-      font: inherit;
-      padding: 0.35rem 0.8rem;
-      border-radius: var(--asi-radius, 6px);
-      border: 1px solid var(--asi-border-color, #6b7280);
-      background: #fff;
-    }
-    button {
-      cursor: pointer;
-    }
-    :focus-visible {
-      outline: 3px solid var(--asi-focus-color, #1d4ed8);
-      outline-offset: 2px;
-    }
-    .note {
-      color: var(--asi-muted-color, #4a5563);
-    }
-    .error {
-      color: var(--asi-error-color, #b91c1c);
-    }
-    .warning {
-      border-inline-start: 4px solid #b45309;
-      padding-inline-start: 0.6rem;
-    }
-    form.sealed {
-      display: flex;
-      flex-wrap: wrap;
-      gap: 0.5rem;
-      align-items: end;
-      margin-block-end: 1rem;
-    }
-    form.sealed h3,
-    form.sealed p {
-      flex-basis: 100%;
-      margin: 0;
-    }
-  `;
+  static override styles = [
+    formStyles,
+    css`
+      section {
+        margin-block-end: 1.5rem;
+      }
+      .warning {
+        border-inline-start: 4px solid #b45309;
+        padding-inline-start: 0.6rem;
+      }
+      form.sealed {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.5rem;
+        align-items: end;
+        margin-block-end: 1rem;
+      }
+      form.sealed h3,
+      form.sealed p {
+        flex-basis: 100%;
+        margin: 0;
+      }
+    `,
+  ];
 
   @property({ attribute: false }) store?: InterviewStore;
   /** Export only these clients (default: everything). */

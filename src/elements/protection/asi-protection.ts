@@ -6,6 +6,7 @@ import { ProtectionError } from '../../core/protection/errors.js';
 import { MIN_PASSPHRASE_LENGTH } from '../../core/protection/unit-key.js';
 import type { IdbInterviewStore, ProtectionState, UnitSettings } from '../../core/storage/idb-store.js';
 import { defaultStore } from '../default-store.js';
+import { formStyles } from '../form.styles.js';
 import { errorMessage, t } from '../i18n.js';
 
 export interface AsiProtectionDetail {
@@ -35,58 +36,38 @@ type Form = 'enable' | 'add' | 'change';
  * @csspart form
  */
 export class AsiProtection extends LitElement {
-  static override styles = css`
-    :host {
-      display: block;
-      font-family: var(--asi-font-family, system-ui, sans-serif);
-      color: var(--asi-text-color, #111827);
-      max-width: 44rem;
-    }
-    form {
-      display: grid;
-      gap: 0.6rem;
-      margin-block: 1rem;
-      padding: 1rem;
-      border: 1px solid var(--asi-border-color, #6b7280);
-      border-radius: var(--asi-radius, 6px);
-    }
-    label {
-      display: grid;
-      gap: 0.2rem;
-    }
-    input,
-    button {
-      font: inherit;
-      padding: 0.4rem 0.8rem;
-      border-radius: var(--asi-radius, 6px);
-      border: 1px solid var(--asi-border-color, #6b7280);
-      background: #fff;
-    }
-    button.primary {
-      background: var(--asi-accent-color, #1d4ed8);
-      color: #fff;
-      border-color: transparent;
-    }
-    button {
-      justify-self: start;
-      cursor: pointer;
-    }
-    :focus-visible {
-      outline: 3px solid var(--asi-focus-color, #1d4ed8);
-      outline-offset: 2px;
-    }
-    .note {
-      color: var(--asi-muted-color, #4a5563);
-    }
-    .error {
-      color: var(--asi-error-color, #b91c1c);
-    }
-    .buttons {
-      display: flex;
-      flex-wrap: wrap;
-      gap: 0.5rem;
-    }
-  `;
+  static override styles = [
+    formStyles,
+    css`
+      :host {
+        max-width: 44rem;
+      }
+      form {
+        display: grid;
+        gap: 0.6rem;
+        margin-block: 1rem;
+        padding: 1rem;
+        border: 1px solid var(--asi-border-color, #6b7280);
+        border-radius: var(--asi-radius, 6px);
+      }
+      label {
+        display: grid;
+        gap: 0.2rem;
+      }
+      input,
+      button {
+        padding: 0.4rem 0.8rem;
+      }
+      button.primary {
+        background: var(--asi-accent-color, #1d4ed8);
+        color: #fff;
+        border-color: transparent;
+      }
+      button {
+        justify-self: start;
+      }
+    `,
+  ];
 
   /** The store to protect; defaults to the elements' shared IndexedDB store. */
   @property({ attribute: false }) store?: IdbInterviewStore;
