@@ -9,7 +9,7 @@ import { builtinDefinition, loadInstrument } from '../../src/core/definition/ind
 import type { Bundle } from '../../src/core/exchange/bundle.js';
 import { answerMapFromRecords, planInterview } from '../../src/core/flow/index.js';
 import { computeScores } from '../../src/core/scoring/composite.js';
-import { DESIGN_DOC } from '../../src/core/sync/design.js';
+import { DESIGN_ID, DESIGN_VERSION } from '../../src/core/sync/design.js';
 import { auditDocId } from '../../src/core/sync/documents.js';
 import { startCouch, type CouchServer } from '../support/couch-server.js';
 
@@ -51,14 +51,19 @@ const docCount = async () => (await couch.request('GET', `/${DB}/_all_docs?limit
 
 describe('sync setup', () => {
   it('creates the database, installs the design document, and says so once it is there', async () => {
-    const first = await cli(['sync', 'setup', couch.dbUrl(DB)]);
+    const neither = await cli(['sync', 'setup', couch.dbUrl(DB)]);
+    expect(neither.code).toBe(2);
+    expect(neither.stderr).toContain('Give either --passphrase-file (encrypted records) or --accept-plaintext');
+    const first = await cli(['sync', 'setup', couch.dbUrl(DB), '--accept-plaintext']);
     expect(first.code, first.stderr).toBe(0);
-    expect(first.stderr).toContain(`design document version ${DESIGN_DOC.version} installed`);
-    const design = await couch.request('GET', `/${DB}/${DESIGN_DOC._id}`);
-    expect(design.body.validate_doc_update).toBe(DESIGN_DOC.validate_doc_update);
-    const again = await cli(['sync', 'setup', couch.dbUrl(DB)]);
+    expect(first.stderr).toContain(`design document version ${DESIGN_VERSION} installed (plaintext accepted by admin`);
+    expect(first.stderr).toContain('Warning: this unit keeps plaintext on its server');
+    const design = await couch.request('GET', `/${DB}/${DESIGN_ID}`);
+    expect(design.body.validate_doc_update).toContain('newDoc.encryption !== KEY');
+    expect(design.body.encryption).toMatchObject({ mode: 'plaintext', acceptedBy: 'admin' });
+    const again = await cli(['sync', 'setup', couch.dbUrl(DB), '--accept-plaintext']);
     expect(again.code).toBe(0);
-    expect(again.stderr).toContain('already installed');
+    expect(again.stderr).toContain('ready (design document version');
     anna = await couch.member(DB, 'anna', 'annas-lösen-1');
     await couch.member(DB, 'bo', 'bos-lösen-22');
   });
@@ -87,7 +92,7 @@ describe('sync setup', () => {
 describe('sync push | pull', () => {
   const db2 = `${DB}-data`;
   it('pushes a simulated bundle and pulls back the same records, audit chains and scores', async () => {
-    expect((await cli(['sync', 'setup', couch.dbUrl(db2)])).code).toBe(0);
+    expect((await cli(['sync', 'setup', couch.dbUrl(db2), '--accept-plaintext'])).code).toBe(0);
     const member = await couch.member(db2, 'anna', 'annas-lösen-1');
     const pushed = await cli(['sync', 'push', couch.dbUrl(db2, member), join(dir, 'sim.json')]);
     expect(pushed.code, pushed.stderr).toBe(0);
@@ -120,10 +125,10 @@ describe('sync push | pull', () => {
       expect(recomputed.sort()).toEqual(stored.sort());
     }
 
-    // Pushing the same again writes only the documents that can change, never an audit event twice.
+    // Pushing the same again writes nothing: every document is already there with the same content.
     const again = await cli(['sync', 'push', couch.dbUrl(db2, member), join(dir, 'sim.json')]);
     expect(again.code, again.stderr).toBe(0);
-    expect(again.stderr).toMatch(new RegExp(`${bundle.clients.length + bundle.interviews.length} document\\(s\\) written, ${bundle.audit.length} already there`));
+    expect(again.stderr).toMatch(new RegExp(`0 document\\(s\\) written, ${bundle.clients.length + bundle.interviews.length + bundle.audit.length} already there`));
   }, 180_000);
 
   it('refuses a fork, a wrong password and an unreachable server with clear messages, and writes nothing', async () => {
@@ -152,3 +157,74 @@ describe('sync push | pull', () => {
     expect((await couch.request('GET', `/${db2}/_all_docs?limit=0`)).body.total_rows).toBe(before);
   }, 120_000);
 });
+
+describe('sync of an end-to-end encrypted unit', () => {
+  const db3 = `${DB}-sealed`;
+  let passFile: string;
+  let wrongFile: string;
+  it('sets up a unit key, pushes sealed documents the server cannot read, and pulls back the same records', async () => {
+    passFile = join(dir, 'unit-pass.txt');
+    wrongFile = join(dir, 'wrong-pass.txt');
+    writeFileSync(passFile, 'enhetens-lösenfras-2026\n');
+    writeFileSync(wrongFile, 'inte-rätt-lösenfras\n');
+    // A canary in every kind of free text: a client code, an interviewer, a reason on an audit event.
+    const canary = structuredClone(bundle);
+    canary.clients[0]!.code = 'KANARIE-KOD';
+    canary.interviews[0]!.interviewer = 'KANARIE-INTERVJUARE';
+    canary.audit.filter((e) => e.interviewId === canary.interviews[0]!.id).forEach((e) => (e.actor = 'KANARIE-INTERVJUARE'));
+    const { sealEvents } = await import('../../src/core/storage/audit-chain.js');
+    const indexes = canary.audit.flatMap((e, i) => (e.interviewId === canary.interviews[0]!.id ? [i] : []));
+    const resealed = await sealEvents(indexes.map((i) => { const { prevHash: _p, hash: _h, ...d } = canary.audit[i]!; return d; }), '');
+    indexes.forEach((i, k) => (canary.audit[i] = resealed[k]!));
+    writeFileSync(join(dir, 'canary.json'), JSON.stringify(canary));
+
+    const setup = await cli(['sync', 'setup', couch.dbUrl(db3), '--passphrase-file', passFile]);
+    expect(setup.code, setup.stderr).toBe(0);
+    expect(setup.stderr).toMatch(/records end-to-end encrypted, unit key [0-9a-f-]{36}/);
+    const keyDoc = (await couch.request('GET', `/${db3}/unit:key`)).body;
+    expect(keyDoc.header.slots).toHaveLength(1);
+    // Setting up again with the same passphrase keeps the key; with another passphrase it is refused.
+    expect((await cli(['sync', 'setup', couch.dbUrl(db3), '--passphrase-file', passFile])).stderr).toContain('ready');
+    const otherSetup = await cli(['sync', 'setup', couch.dbUrl(db3), '--passphrase-file', wrongFile]);
+    expect(otherSetup.code).toBe(1);
+    expect((await couch.request('GET', `/${db3}/unit:key`)).body._rev).toBe(keyDoc._rev);
+
+    const member = await couch.member(db3, 'anna', 'annas-lösen-1');
+    const without = await cli(['sync', 'push', couch.dbUrl(db3, member), join(dir, 'canary.json')]);
+    expect(without.code).toBe(1);
+    expect(without.stderr).toContain('give the unit passphrase (--passphrase-file)');
+    const wrong = await cli(['sync', 'push', couch.dbUrl(db3, member), '--passphrase-file', wrongFile, join(dir, 'canary.json')]);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/passphrase/i);
+    expect(await docCountOf(db3)).toBe(2); // the design document and the unit key only
+
+    const pushed = await cli(['sync', 'push', couch.dbUrl(db3, member), '--passphrase-file', passFile, join(dir, 'canary.json')]);
+    expect(pushed.code, pushed.stderr).toBe(0);
+    const raw = JSON.stringify((await couch.request('GET', `/${db3}/_all_docs?include_docs=true`)).body.rows.map((r: { doc: unknown }) => r.doc));
+    for (const text of ['KANARIE', 'SIM-0001', 'INT-07', '"value"', '"birthYear"', '"actor"', '"sex"']) expect(raw.includes(text), `${text} on the server`).toBe(false);
+
+    // The server itself refuses a plaintext document in an encrypted unit.
+    const plain = await couch.request('PUT', `/${db3}/client:c-plain`, { format: 1, type: 'client', author: 'anna', client: { id: 'c-plain', code: 'KLARTEXT' } }, member);
+    expect(plain.status).toBe(403);
+    expect(plain.body.reason).toContain('this unit accepts only encrypted records');
+
+    const noKey = await cli(['sync', 'pull', couch.dbUrl(db3, member)]);
+    expect(noKey.code).toBe(1);
+    const pulled = await cli(['sync', 'pull', couch.dbUrl(db3, member), '--passphrase-file', passFile]);
+    expect(pulled.code, pulled.stderr).toBe(0);
+    const back = JSON.parse(pulled.stdout) as Bundle;
+    expect(back.clients.find((c) => c.code === 'KANARIE-KOD')).toBeDefined();
+    expect(back.audit).toHaveLength(canary.audit.length);
+    const sorted = <T>(list: T[]) => list.map((x) => JSON.stringify(x)).sort();
+    expect(sorted(back.answers)).toEqual(sorted(canary.answers));
+    expect(sorted(back.scores)).toEqual(sorted(canary.scores));
+    expect(sorted(back.interviews)).toEqual(sorted(canary.interviews));
+
+    const again = await cli(['sync', 'push', couch.dbUrl(db3, member), '--passphrase-file', passFile, join(dir, 'canary.json')]);
+    expect(again.stderr).toMatch(/^.*: 0 document\(s\) written/m);
+  }, 240_000);
+});
+
+async function docCountOf(db: string): Promise<number> {
+  return (await couch.request('GET', `/${db}/_all_docs?limit=0`)).body.total_rows as number;
+}

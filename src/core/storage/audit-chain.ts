@@ -18,7 +18,7 @@ export function nowWithOffset(date: Date = new Date()): string {
 }
 
 /** JSON with object keys sorted at every level, so the hash does not depend on property insertion order. */
-function canonicalJson(value: unknown): string {
+export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const record = value as Record<string, unknown>;
