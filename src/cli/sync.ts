@@ -3,7 +3,7 @@ import { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, checkBundle, type Bundle } from '
 import { createUnitKey, unlockUnitKey } from '../core/protection/unit-key.js';
 import { canonicalJson, nowWithOffset } from '../core/storage/audit-chain.js';
 import { DESIGN_ID, UNIT_KEY_DOC, designDoc, unitEncryption, type DesignDoc, type UnitEncryption } from '../core/sync/design.js';
-import { fromDocuments, toDocuments, type DocCodec, type UnitDoc } from '../core/sync/documents.js';
+import { auditDocPlace, auditDocRange, fromDocuments, toDocuments, type DocCodec, type UnitDoc } from '../core/sync/documents.js';
 import { unitCodec, unitKeyDoc, type UnitKeyDoc } from '../core/sync/unit.js';
 import { instrumentResolver, loadBundles, openOutput, passphraseOption, writeBundle } from './bundles.js';
 import { couchFromUrl, serverReason, type Couch } from './couch.js';
@@ -143,13 +143,30 @@ async function push(couch: Couch, args: string[]): Promise<number> {
     if (found.status !== 200) throw serverReason(`Reading ${couch.url}`, found.status, found.body);
     for (const row of found.body.rows) if (row.doc) existing.set(row.key, row.doc);
   }
+  // An event id names its content, so another event at the same place is another id: look at each trail's ids.
+  const ours = new Map(docs.filter((d) => d.type === 'audit').map((d) => [d._id, d]));
+  const interviews = [...new Set([...ours.values()].map((d) => (d as { event: { interviewId: string } }).event.interviewId))];
+  for (let i = 0; i < interviews.length; i += 8) {
+    await Promise.all(
+      interviews.slice(i, i + 8).map(async (id) => {
+        const { startkey, endkey } = auditDocRange(id);
+        const page = await couch.request<{ rows: { id: string }[] }>('GET', `/_all_docs?startkey=${encodeURIComponent(JSON.stringify(startkey))}&endkey=${encodeURIComponent(JSON.stringify(endkey))}`);
+        if (page.status !== 200) throw serverReason(`Reading ${couch.url}`, page.status, page.body);
+        const mine = new Map([...ours.keys()].flatMap((k) => { const p = auditDocPlace(k); return p && p.interviewId === id ? [[p.n, k] as const] : []; }));
+        for (const row of page.body.rows) {
+          const place = auditDocPlace(row.id);
+          if (place && mine.has(place.n) && mine.get(place.n) !== row.id) {
+            throw new InputError(`Audit event ${place.n + 1} of interview ${id} is already on the server with other content (the interview was changed in two places); nothing was written`);
+          }
+        }
+      }),
+    );
+  }
   const writes: UnitDoc[] = [];
   for (const doc of docs) {
     const there = existing.get(doc._id);
     if (there && (await sameContent(there, doc, codec))) continue;
-    if (doc.type === 'audit' && there) {
-      throw new InputError(`Audit event ${doc.n + 1} of interview ${interviewOf(doc._id)} is already on the server with other content (the interview was changed in two places); nothing was written`);
-    }
+    if (doc.type === 'audit' && there) throw new InputError(`Audit event ${doc._id} on the server does not open to its own content; nothing was written`);
     writes.push(there?._rev ? { ...doc, _rev: there._rev } : doc);
   }
   let written = 0;
@@ -167,7 +184,6 @@ async function push(couch: Couch, args: string[]): Promise<number> {
   return 0;
 }
 
-const interviewOf = (auditId: string) => auditId.slice('audit:'.length, auditId.lastIndexOf(':'));
 
 /** The same records, whatever the IVs: sealed documents are compared by what they open to. */
 async function sameContent(there: UnitDoc, doc: UnitDoc, codec: DocCodec): Promise<boolean> {
@@ -190,8 +206,12 @@ async function pull(couch: Couch, args: string[]): Promise<number> {
     if (rows.length <= BATCH) break;
     startkey = rows[BATCH]!.id;
   }
-  const { records, problems } = await fromDocuments(docs, codec);
+  const { records, problems, forks } = await fromDocuments(docs, codec);
   if (problems.length) throw new InputError(`${couch.url} holds documents this version cannot read:\n  ${problems.slice(0, 10).join('\n  ')}`);
+  if (forks.size) {
+    const lines = [...forks].slice(0, 10).map(([id, n]) => `  interview ${id}: two different events at place ${n + 1}`);
+    throw new InputError(`${couch.url} holds interviews changed in two places (forks), which a bundle cannot carry; resolve them in the app first:\n${lines.join('\n')}`);
+  }
   // Through the bundle check, so a pulled bundle is exactly as valid as any other (its audit events by interview).
   const pulled: Bundle = { format: BUNDLE_FORMAT, formatVersion: BUNDLE_FORMAT_VERSION, exportedAt: nowWithOffset(), instruments: instrumentsOf(records.interviews), ...records };
   const checked = await checkBundle(pulled, { resolveInstrument: instrumentResolver() });

@@ -71,7 +71,7 @@ describe('sync setup', () => {
   it('refuses, through the design document, a changed or deleted audit event, a document without an author and one by another', async () => {
     const put = (id: string, doc: object, user = anna) => couch.request('PUT', `/${DB}/${encodeURIComponent(id)}`, doc, user);
     const event = { interviewId: 'i-x', type: 'answer', itemId: 'G1', old: null, new: 1, at: '2026-01-01T10:00:00.000+01:00', actor: 'anna', prevHash: '', hash: 'h' };
-    const id = auditDocId('i-x', 0);
+    const id = auditDocId('i-x', 0, '0123456789abcdef');
     const created = await put(id, { format: 1, type: 'audit', author: 'anna', n: 0, event });
     expect(created.status).toBe(201);
     const edited = await put(id, { _rev: created.body.rev, format: 1, type: 'audit', author: 'anna', n: 0, event: { ...event, new: 2 } });

@@ -804,6 +804,34 @@ export class IdbInterviewStore implements InterviewStore {
     );
   }
 
+  /**
+   * What changed, cheaply: every client's `updatedAt` and every interview's revision (bumped by each write), read from
+   * the clear fields without opening a sealed record. The unit sync compares them with what it last copied.
+   */
+  changeMarks(): Promise<{ clients: Map<string, string>; interviews: Map<string, { clientId: string; rev: number }> }> {
+    return this.withCodec(async (db) => {
+      const tx = db.transaction(['clients', 'interviews']);
+      const [clients, interviews] = await Promise.all([tx.objectStore('clients').getAll(), tx.objectStore('interviews').getAll()]);
+      return {
+        clients: new Map(clients.map((c) => [c.id, c.updatedAt])),
+        interviews: new Map(interviews.map((i) => [i.id, { clientId: i.clientId, rev: i.rev ?? 0 }])),
+      };
+    });
+  }
+
+  /**
+   * The unlocked codec and key id, for the unit sync to seal documents exactly as records are sealed here; plaintext
+   * for a plaintext store; 'locked' error while locked. The keys inside stay non-extractable.
+   */
+  recordCodec(): Promise<{ keyId: string | undefined; records: RecordCodec }> {
+    return this.withCodec(async (db, codec) => ({ keyId: (await this.readHeader(db))?.keyId, records: codec }));
+  }
+
+  /** The encryption header (passphrase slots), or null for a plaintext store. */
+  protectionHeader(): Promise<ProtectionHeader | null> {
+    return this.run((db) => this.readHeader(db));
+  }
+
   exportRecords(): Promise<StoreRecords> {
     return this.withCodec(async (db, codec) => {
       const tx = db.transaction(['clients', 'interviews', 'answers', 'audit', 'scores']);

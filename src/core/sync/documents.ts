@@ -48,8 +48,26 @@ export type UnitDoc = ClientDoc | InterviewDoc | AuditDoc;
 
 export const clientDocId = (id: string) => `client:${id}`;
 export const interviewDocId = (id: string) => `interview:${id}`;
-/** Deterministic, and sorted by place in the chain: two devices writing the same event write the same document. */
-export const auditDocId = (interviewId: string, n: number) => `audit:${interviewId}:${String(n).padStart(8, '0')}`;
+/**
+ * Deterministic, sorted by place in the chain, and naming the event itself (`tag`): two devices writing the same
+ * event write the same document, and two devices writing different events at one place write two documents, so a
+ * fork is two documents at one place, both kept on the server, never a conflict one of them loses.
+ */
+export const auditDocId = (interviewId: string, n: number, tag: string) => `audit:${interviewId}:${String(n).padStart(8, '0')}:${tag}`;
+/** The interview and place an audit document's id names. */
+export function auditDocPlace(id: string): { interviewId: string; n: number } | undefined {
+  const match = /^audit:(.+):(\d{8}):[0-9a-f]{16}$/.exec(id);
+  return match ? { interviewId: match[1]!, n: Number(match[2]) } : undefined;
+}
+
+/**
+ * The event's tag in its document id: its chain hash in a plaintext unit; in an encrypted one an HMAC of it under the
+ * unit's audit key, since the hash of a short answer could be guessed by whoever reads the server.
+ */
+async function eventTag(codec: DocCodec, event: AuditEvent): Promise<string> {
+  const tag = codec.keyId === undefined || !codec.records.link ? event.hash : await codec.records.link('asi-interview/doc-id', event.hash);
+  return tag.slice(0, 16);
+}
 /** The range of an interview's audit documents, for `_all_docs?startkey…&endkey…`. */
 export const auditDocRange = (interviewId: string) => ({ startkey: `audit:${interviewId}:`, endkey: `audit:${interviewId}:\uffff` });
 
@@ -111,7 +129,7 @@ export async function auditDocuments(events: readonly AuditEvent[], author: stri
     places.set(event.interviewId, n + 1);
     // Sealed with its place, as at rest: the payload is bound to interview and place, so a moved event fails its tag.
     const payload = codec.keyId === undefined ? event : await encodeRecord(codec, 'audit', { ...event, n });
-    docs.push({ _id: auditDocId(event.interviewId, n), ...base, type: 'audit', n, event: payload as AuditEvent });
+    docs.push({ _id: auditDocId(event.interviewId, n, await eventTag(codec, event)), ...base, type: 'audit', n, event: payload as AuditEvent });
   }
   return docs;
 }
@@ -120,7 +138,10 @@ export async function auditDocuments(events: readonly AuditEvent[], author: stri
  * The records a set of documents holds; audit events in chain order per interview. Documents of an unknown format,
  * sealed with another key, plaintext in an encrypted unit, or failing their seal are reported, never guessed at.
  */
-export async function fromDocuments(docs: readonly unknown[], codec: DocCodec = PLAIN_DOCS): Promise<{ records: StoreRecords; problems: string[]; events: Map<string, number> }> {
+export async function fromDocuments(
+  docs: readonly unknown[],
+  codec: DocCodec = PLAIN_DOCS,
+): Promise<{ records: StoreRecords; problems: string[]; events: Map<string, number>; forks: Map<string, number> }> {
   const records: StoreRecords = { clients: [], interviews: [], answers: [], audit: [], scores: [] };
   const problems: string[] = [];
   const audit: AuditDoc[] = [];
@@ -155,7 +176,7 @@ export async function fromDocuments(docs: readonly unknown[], codec: DocCodec = 
       } else if (doc.type === 'audit' && doc.event && Number.isInteger(doc.n)) {
         const event = await decodeRecord(codec, 'audit', { ...doc.event, ...(codec.keyId === undefined ? {} : { n: doc.n }) } as AuditEvent & { n?: number }, doc._id);
         const { n: _n, link: _link, ...plain } = event as AuditEvent & { n?: number; link?: string };
-        if (plain.interviewId === undefined || auditDocId(plain.interviewId, doc.n!) !== doc._id) {
+        if (plain.interviewId === undefined || auditDocId(plain.interviewId, doc.n!, await eventTag(codec, plain)) !== doc._id) {
           problems.push(`Document ${doc._id} holds an audit event of another interview or place`);
           continue;
         }
@@ -166,8 +187,14 @@ export async function fromDocuments(docs: readonly unknown[], codec: DocCodec = 
     }
   }
   audit.sort((a, b) => (a._id < b._id ? -1 : a._id > b._id ? 1 : 0));
+  /** interviewId → the first place where two different events are stored (the chains forked there). */
+  const forks = new Map<string, number>();
+  for (let k = 1; k < audit.length; k++) {
+    const [prev, doc] = [audit[k - 1]!, audit[k]!];
+    if (prev.event.interviewId === doc.event.interviewId && prev.n === doc.n && !forks.has(doc.event.interviewId)) forks.set(doc.event.interviewId, doc.n);
+  }
   records.audit = audit.map((d) => d.event);
-  return { records, problems, events };
+  return { records, problems, events, forks };
 }
 
 function groupBy<T extends { interviewId: string }>(list: readonly T[]): Map<string, T[]> {
