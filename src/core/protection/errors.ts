@@ -3,6 +3,8 @@
 export type ProtectionErrorCode =
   /** No passphrase slot opens with the passphrase given. */
   | 'wrong-passphrase'
+  /** A private key that does not open what was sealed, or data sealed for another recipient's key. */
+  | 'wrong-key'
   /** A sealed record, a key slot or a keyed audit link failed its authentication: changed, swapped or corrupted. */
   | 'integrity'
   /** The store is encrypted and not unlocked (or was locked after idle time). */

@@ -1,0 +1,41 @@
+// Public API of the sharing layer: consents, share packages within their scope, and sealing them for one recipient.
+export * from './errors.js';
+export {
+  ConsentSchema,
+  OrganisationSchema,
+  checkConsent,
+  consentStatus,
+  createConsent,
+  withdrawConsent,
+  type ConsentDraft,
+  type ConsentRecord,
+  type ConsentScope,
+  type ConsentState,
+  type ConsentStatus,
+  type GivenHow,
+  type Organisation,
+  type Withdrawal,
+} from './consent.js';
+export {
+  SHARE_FORMAT,
+  SHARE_FORMAT_VERSION,
+  SHARED_ID_PREFIX,
+  SharePackageSchema,
+  assertSharePackage,
+  buildSharePackage,
+  checkSharePackage,
+  receivedRecords,
+  sharedOrigin,
+  sharedRecordId,
+  type BuildOptions,
+  type ConsentSummary,
+  type ReceiveOptions,
+  type ReceivedRecords,
+  type SharePackage,
+  type SharePackageResult,
+  type SharedClientRecord,
+  type SharedFrom,
+  type SharedInterview,
+  type SharedInterviewRecord,
+} from './package.js';
+export * from './seal-package.js';
