@@ -573,7 +573,19 @@ async function main() {
 /** Set when a signal stopped the run: the errors that follow from closing the browser are not the story then. */
 let interrupted = null;
 
-main().then(
+/**
+ * The sync figures (bench/sync.ts) in their own Node process, after the browser is closed: a CouchDB-protocol server,
+ * PouchDB replication, no browser. BENCH_SYNC_CLIENTS sets the unit's size (default 1,000); BENCH_SYNC=0 skips them.
+ */
+async function syncFigures() {
+  if (process.env.BENCH_SYNC === '0') return;
+  const { spawn } = await import('node:child_process');
+  const tsx = path.join(repoDir, 'node_modules', '.bin', 'tsx');
+  const code = await new Promise((resolve) => spawn(tsx, [path.join(benchDir, 'sync.ts')], { cwd: repoDir, stdio: 'inherit' }).on('close', resolve));
+  if (code !== 0) throw new Error(`the sync figures failed (exit ${code})`);
+}
+
+main().then(syncFigures).then(
   () => process.exit(0),
   (error) => {
     if (interrupted) return; // stop() exits once the browser is closed
