@@ -57,7 +57,10 @@ beforeAll(async () => {
   couch = await startCouch();
   await couch.request('PUT', `/${DB}`);
   const { header } = await createUnitKey(PASSPHRASE, { label: 'unit' });
-  expect((await couch.request('PUT', `/${DB}/_design/asi-interview`, designDoc({ mode: 'sealed', keyId: header.keyId }))).status).toBe(201);
+  // The stand-in silently drops a replicated update (new_edits=false) of a document once any validate_doc_update is
+  // installed (found here: revision 2 never arrives, no write failure is reported); real CouchDB applies it. So the
+  // design document's rules are tested in sync-cli.test.ts, and here only against a real CouchDB (COUCH_URL).
+  if (couch.real) expect((await couch.request('PUT', `/${DB}/_design/asi-interview`, designDoc({ mode: 'sealed', keyId: header.keyId }))).status).toBe(201);
   expect((await couch.request('PUT', `/${DB}/${UNIT_KEY_DOC}`, unitKeyDoc(header, 'admin'))).status).toBe(201);
   const anna = await couch.member(DB, 'anna', 'annas-lösen-1');
   const bo = await couch.member(DB, 'bo', 'bos-lösen-22');
@@ -107,6 +110,15 @@ describe('two devices, one encrypted unit', () => {
     expect((await a.store.listInterviews()).map((i) => i.round).sort()).toEqual(['grund', 'uppfoljning']);
     expect(await a.store.getAuditLog(followId)).toEqual(await b.store.getAuditLog(followId));
     expect(await a.store.getAnswers(followId)).toEqual(await b.store.getAnswers(followId));
+
+    // A's next answer to the same interview updates its document on the server, and B takes it.
+    const more = (await a.store.getAnswers(followId)).find((x) => typeof x.value === 'number' && x.source === 'entered' && x.itemId !== days.itemId)!;
+    await a.store.saveAnswers(followId, [{ itemId: more.itemId, value: (more.value as number) + 1, source: 'entered' }], { actor: 'anna', reason: 'rättat av A' });
+    await syncOnce(a);
+    expect(await syncOnce(b)).toMatchObject({ interviews: 1, forks: [], waiting: [] });
+    expect((await b.store.getAnswers(followId)).find((x) => x.itemId === more.itemId)?.value).toBe((more.value as number) + 1);
+    expect(await b.store.getAuditLog(followId)).toEqual(await a.store.getAuditLog(followId));
+    await syncOnce(a);
 
     // Another pass on either side changes nothing and copies nothing.
     expect(await a.sync.copyOut()).toBe(0);
