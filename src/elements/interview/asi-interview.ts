@@ -928,7 +928,8 @@ export class AsiInterview extends LitElement {
     const ratings = Object.fromEntries(
       (instrument.def.profile ?? []).flatMap((a) => a.ratings ?? []).map((id) => [id, plan.step(id)?.value]),
     );
-    return html`${instrument.def.profile
+    // Not before the scores are there: an empty list would show every area as "not computable" for a moment.
+    return html`${instrument.def.profile && this.scores.length > 0
         ? html`<h2>${t(lang, 'profile')}</h2>
             <asi-profile
               .instrument=${instrument}
