@@ -142,6 +142,8 @@ export class AsiInterview extends LitElement {
   @state() private instrumentCompiled?: CompiledInstrument;
   @state() private record?: InterviewRecord;
   @state() private scores: ScoreRecord[] = [];
+  /** The interview whose stored scores `scores` holds; until they are read, the results show no profile. */
+  @state() private scoresFor: string | undefined;
   @state() private warning: { itemId: string; message: string } | null = null;
   @state() private terminating = false;
   /** Show the client's answer from the previous round beside the question (Alt+P). */
@@ -338,6 +340,7 @@ export class AsiInterview extends LitElement {
       this.interviewId = record.id;
       this.instrumentCompiled = instrument;
       this.scores = record.status === 'completed' ? await store.getScores(record.id) : [];
+      this.scoresFor = record.status === 'completed' ? record.id : undefined;
       // Cut-offs differ by sex (AUDIT, DUDIT): the results need the client's.
       this.clientSex = (this.client?.id === record.clientId ? this.client : await store.getClient(record.clientId))?.sex;
       this.previous = session.actor.getSnapshot();
@@ -409,8 +412,10 @@ export class AsiInterview extends LitElement {
     if (next.context.plan.answeredCount !== prev.context.plan.answeredCount || next.context.position !== prev.context.position)
       this.emitProgress(next);
     if (next.matches('completed') && !prev.matches('completed')) {
+      this.scoresFor = undefined;
       void store.getScores(interviewId).then((scores) => {
         this.scores = scores;
+        this.scoresFor = interviewId;
         this.dispatchEvent(
           new CustomEvent<AsiCompleteDetail>('asi-complete', {
             detail: { interviewId, scores: scores.map((s) => ({ scoreId: s.scoreId, value: s.value, missing: s.provenance.missing })) },
@@ -929,7 +934,7 @@ export class AsiInterview extends LitElement {
       (instrument.def.profile ?? []).flatMap((a) => a.ratings ?? []).map((id) => [id, plan.step(id)?.value]),
     );
     // Not before the scores are there: an empty list would show every area as "not computable" for a moment.
-    return html`${instrument.def.profile && this.scores.length > 0
+    return html`${instrument.def.profile && this.scoresFor === this.interviewId
         ? html`<h2>${t(lang, 'profile')}</h2>
             <asi-profile
               .instrument=${instrument}
