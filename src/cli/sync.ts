@@ -1,5 +1,5 @@
 // The sync command: set up a unit's CouchDB database, push bundles into it, pull its records as a bundle.
-import { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, checkBundle, type Bundle } from '../core/exchange/bundle.js';
+import { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, checkBundle, instrumentRefs, type Bundle } from '../core/exchange/bundle.js';
 import { createUnitKey, unlockUnitKey } from '../core/protection/unit-key.js';
 import { canonicalJson, nowWithOffset } from '../core/storage/audit-chain.js';
 import { DESIGN_ID, UNIT_KEY_DOC, designDoc, unitEncryption, type DesignDoc, type UnitEncryption } from '../core/sync/design.js';
@@ -213,7 +213,7 @@ async function pull(couch: Couch, args: string[]): Promise<number> {
     throw new InputError(`${couch.url} holds interviews changed in two places (forks), which a bundle cannot carry; resolve them in the app first:\n${lines.join('\n')}`);
   }
   // Through the bundle check, so a pulled bundle is exactly as valid as any other (its audit events by interview).
-  const pulled: Bundle = { format: BUNDLE_FORMAT, formatVersion: BUNDLE_FORMAT_VERSION, exportedAt: nowWithOffset(), instruments: instrumentsOf(records.interviews), ...records };
+  const pulled: Bundle = { format: BUNDLE_FORMAT, formatVersion: BUNDLE_FORMAT_VERSION, exportedAt: nowWithOffset(), instruments: instrumentRefs(records.interviews), ...records };
   const checked = await checkBundle(pulled, { resolveInstrument: instrumentResolver() });
   if (!checked.ok) {
     const lines = checked.problems.slice(0, 10).map((p) => `  ${p.path}: ${p.message}`);
@@ -225,7 +225,3 @@ async function pull(couch: Couch, args: string[]): Promise<number> {
   return 0;
 }
 
-function instrumentsOf(interviews: { instrumentId: string; instrumentVersion: string }[]) {
-  const refs = new Map(interviews.map((i) => [`${i.instrumentId}@${i.instrumentVersion}`, { id: i.instrumentId, version: i.instrumentVersion }]));
-  return [...refs.values()];
-}

@@ -212,6 +212,12 @@ export interface ExportFilter {
  * version each was taken with), answers, each interview's whole audit log in order, and scores with provenance.
  * Without a filter every client is included, also those with no interview yet.
  */
+/** The instrument versions a set of interviews was taken with, each once, sorted by `id@version`. */
+export function instrumentRefs(interviews: readonly { instrumentId: string; instrumentVersion: string }[]): InstrumentRef[] {
+  const refs = new Map(interviews.map((i) => [`${i.instrumentId}@${i.instrumentVersion}`, { id: i.instrumentId, version: i.instrumentVersion }]));
+  return [...refs.entries()].sort(([a], [b]) => byString(a, b)).map(([, ref]) => ref);
+}
+
 export async function exportBundle(store: InterviewStore, filter: ExportFilter = {}, options: { now?: () => Date } = {}): Promise<Bundle> {
   const all = store.exportRecords ? await store.exportRecords() : await readEach(store);
   for (const [ids, what, known] of [
@@ -229,12 +235,11 @@ export async function exportBundle(store: InterviewStore, filter: ExportFilter =
   const interviewIds = new Set(interviews.map((i) => i.id));
   const clientIds = clientFilter ?? (interviewFilter ? new Set(interviews.map((i) => i.clientId)) : undefined);
   const mine = <T extends { interviewId: string }>(records: T[]) => records.filter((r) => interviewIds.has(r.interviewId));
-  const refs = new Map(interviews.map((i) => [`${i.instrumentId}@${i.instrumentVersion}`, { id: i.instrumentId, version: i.instrumentVersion }]));
   return {
     format: BUNDLE_FORMAT,
     formatVersion: BUNDLE_FORMAT_VERSION,
     exportedAt: nowWithOffset((options.now ?? (() => new Date()))()),
-    instruments: [...refs.entries()].sort(([a], [b]) => byString(a, b)).map(([, ref]) => ref),
+    instruments: instrumentRefs(interviews),
     clients: all.clients.filter((c) => !clientIds || clientIds.has(c.id)).sort((a, b) => byString(a.id, b.id)),
     interviews,
     answers: mine(all.answers).sort((a, b) => byString(a.interviewId, b.interviewId) || byString(a.itemId, b.itemId)),

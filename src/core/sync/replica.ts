@@ -1,5 +1,5 @@
 // The unit sync: the local store stays the durable truth; a PouchDB replica beside it replicates with the unit's CouchDB.
-import { checkBundle, BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, importBundle, type Bundle, type ResolveInstrument } from '../exchange/bundle.js';
+import { checkBundle, BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, importBundle, instrumentRefs, type Bundle, type ResolveInstrument } from '../exchange/bundle.js';
 import { nowWithOffset } from '../storage/audit-chain.js';
 import type { RecordCodec } from '../storage/codec.js';
 import type { InterviewStore, StoreRecords } from '../storage/types.js';
@@ -174,7 +174,7 @@ export class UnitReplica {
       if (!stored || stored.updatedAt < client.updatedAt || incoming.interviews.some((i) => i.clientId === id)) incoming.clients.push(stored && stored.updatedAt >= client.updatedAt ? stored : client);
     }
     if (incoming.clients.length || incoming.interviews.length) {
-      const bundle: Bundle = { format: BUNDLE_FORMAT, formatVersion: BUNDLE_FORMAT_VERSION, exportedAt: nowWithOffset(), instruments: refs(incoming), ...incoming };
+      const bundle: Bundle = { format: BUNDLE_FORMAT, formatVersion: BUNDLE_FORMAT_VERSION, exportedAt: nowWithOffset(), instruments: instrumentRefs(incoming.interviews), ...incoming };
       const checked = await checkBundle(bundle, { resolveInstrument: this.options.resolveInstrument });
       if (!checked.ok) throw new Error(`Incoming records are not valid: ${checked.problems[0]!.path}: ${checked.problems[0]!.message}`);
       const summary = await importBundle(this.store, checked.bundle, { mode: 'replace', resolveInstrument: this.options.resolveInstrument });
@@ -209,7 +209,3 @@ export class UnitReplica {
   }
 }
 
-function refs(records: StoreRecords) {
-  const map = new Map(records.interviews.map((i) => [`${i.instrumentId}@${i.instrumentVersion}`, { id: i.instrumentId, version: i.instrumentVersion }]));
-  return [...map.values()];
-}
