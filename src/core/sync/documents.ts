@@ -115,7 +115,8 @@ export async function toDocuments(records: StoreRecords, author: string, codec: 
       events: events.get(interview.id) ?? 0,
     });
   }
-  docs.push(...(await auditDocuments(records.audit, author, codec)));
+  // One by one: spreading a unit's hundreds of thousands of events into push() overflows the call stack.
+  for (const doc of await auditDocuments(records.audit, author, codec)) docs.push(doc);
   return docs;
 }
 
